@@ -5,16 +5,22 @@ Loading lives in `catalog.py`; assembling layers into a map lives in `mapview.py
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+import folium
 import geopandas as gpd
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from layers import markup
 
 PRECISIONS = ("exact", "approximate", "schematic")
 
 
 @dataclass(frozen=True)
 class Style:
-    """Leaflet path options for a layer (or one category in it), as `geodata/layers.json` gives them."""
+    """Leaflet path options for a layer or one of its categories, as `geodata/layers.json` says."""
 
     color: str
     weight: float = 2.0
@@ -51,3 +57,125 @@ class Layer:
     def style_for(self, category: str) -> Style:
         """The style a feature of this category is drawn with."""
         return self.category_styles.get(category, self.style)
+
+    def feature_group(self) -> folium.FeatureGroup:
+        """The layer as a folium FeatureGroup: one element per feature, tooltips escaped.
+
+        Only geometry and the tooltip reach the browser; the card is built on the server from
+        the id the tooltip carries, so a click never ships a feature's properties back.
+        """
+        group = folium.FeatureGroup(name=self.title, show=True)
+        for row in self.features.itertuples(index=False):
+            style = self.style_for(row.category)
+            feature_element(row.geometry, path_options(style, row.precision), style.radius,
+                             tooltip_html(row.id, row.name, row.category, row.precision)
+                             ).add_to(group)
+        return group
+
+    def legend_entries(self) -> list[LegendEntry]:
+        """One entry for the layer, plus one per category that has a style of its own."""
+        entries = [LegendEntry(self.legend, self.style, self._geometry_kind(None))]
+        for category, style in self.category_styles.items():
+            if (self.features["category"] == category).any():
+                label = category.replace("-", " ").capitalize()
+                entries.append(LegendEntry(label, style, self._geometry_kind(category)))
+        return entries
+
+    def _geometry_kind(self, category: str | None) -> str:
+        """'point', 'line' or 'area': how the legend swatch for these features is drawn."""
+        rows = self.features if category is None else self.features[
+            self.features["category"] == category]
+        kinds = {_kind(geom) for geom in rows.geometry}
+        for kind in ("area", "line", "point"):
+            if kind in kinds:
+                return kind
+        return "area"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A label and the style its swatch is drawn with."""
+
+    label: str
+    style: Style
+    kind: str  # "point" | "line" | "area"
+
+    def swatch_svg(self) -> str:
+        """An inline SVG swatch matching what the map draws (no image files, works offline)."""
+        color = markup.text(self.style.color)
+        fill = markup.text(self.style.fill or self.style.color)
+        if self.kind == "point":
+            return (f'<svg width="22" height="14" aria-hidden="true"><circle cx="11" cy="7" r="5" '
+                    f'stroke="{color}" stroke-width="2" fill="{fill}" fill-opacity="0.6"/></svg>')
+        if self.kind == "line":
+            return (f'<svg width="22" height="14" aria-hidden="true"><line x1="1" y1="7" x2="21" '
+                    f'y2="7" stroke="{color}" stroke-width="3"/></svg>')
+        return (f'<svg width="22" height="14" aria-hidden="true"><rect x="1" y="1" width="20" '
+                f'height="12" stroke="{color}" stroke-width="1.5" fill="{fill}" '
+                f'fill-opacity="{max(self.style.fill_opacity, 0.25)}"/></svg>')
+
+
+def _kind(geom: BaseGeometry) -> str:
+    if geom.geom_type in ("Point", "MultiPoint"):
+        return "point"
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return "line"
+    return "area"
+
+
+_ID_MARK = re.compile(r"\[\[id:([a-z0-9-]+)\]\]")
+
+
+def tooltip_html(feature_id: str, name: str, category: str, precision: str) -> str:
+    """Hover text: name, category and precision, plus a hidden id mark the server reads back.
+
+    streamlit-folium returns a clicked object's tooltip text; the mark lets the server find the
+    feature by id instead of asking the browser for its (possibly megabyte-sized) GeoJSON.
+    """
+    return (f"<b>{markup.text(name)}</b><br>"
+            f"<small>{markup.text(category.replace('-', ' '))} · {markup.text(precision)}</small>"
+            f'<span style="display:none">[[id:{markup.text(feature_id)}]]</span>')
+
+
+def clicked_feature_id(tooltip_text: str | None) -> str | None:
+    """The feature id in a tooltip text streamlit-folium returned for a click, if any."""
+    if not tooltip_text:
+        return None
+    match = _ID_MARK.search(tooltip_text)
+    return match.group(1) if match else None
+
+
+def feature_element(geometry: BaseGeometry, options: dict[str, object], radius: float,
+                    tooltip: str) -> folium.Element:
+    """A folium element for one geometry: circle markers for points, GeoJSON paths otherwise."""
+    if geometry.geom_type == "Point":
+        return folium.CircleMarker(location=(geometry.y, geometry.x), radius=radius,
+                                   fill=True, tooltip=folium.Tooltip(tooltip), **options)
+    return folium.GeoJson(
+        {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
+        style_function=lambda _feature, opts=options: opts,
+        highlight_function=lambda _feature, opts=options: {"weight": float(opts["weight"]) + 2},
+        tooltip=folium.Tooltip(tooltip),
+        smooth_factor=1.0,
+    )
+
+
+def path_options(style: Style, precision: str) -> dict[str, object]:
+    """Leaflet path options for a feature: the layer's style, marked by how sure its geometry is.
+
+    Schematic geometry is dashed and approximate geometry dotted with a lighter fill, so that a
+    briefer never presents a diagram as a surveyed line (the legend explains both).
+    """
+    options: dict[str, object] = {
+        "color": style.color,
+        "weight": style.weight,
+        "fillColor": style.fill or style.color,
+        "fillOpacity": style.fill_opacity,
+        "opacity": 0.9,
+    }
+    if precision == "schematic":
+        options["dashArray"] = "8 6"
+    elif precision == "approximate":
+        options["dashArray"] = "2 5"
+        options["fillOpacity"] = round(style.fill_opacity * 0.5, 3)
+    return options

@@ -1,0 +1,62 @@
+"""A copied URL reproduces the map view; a bad URL never breaks the page."""
+
+from layers.state import ViewState, parse_view, view_params
+
+FEATURES = {"jermuk", "nakhchivan"}
+LAYERS = ("borders", "nagorno-karabakh", "september-2022")
+DEFAULT = ("borders", "september-2022")
+
+
+def parse(params):
+    return parse_view(params, FEATURES, LAYERS, DEFAULT)
+
+
+def test_empty_url_gives_the_default_view_and_no_notice():
+    assert parse({}) == (ViewState(feature=None, layers=DEFAULT), [])
+
+
+def test_a_full_permalink_round_trips():
+    state = ViewState("jermuk", ("borders", "nagorno-karabakh"), (39.8412, 45.6702), 9)
+    params = view_params(state, DEFAULT)
+    assert params == {
+        "feature": "jermuk",
+        "layers": "borders,nagorno-karabakh",
+        "center": "39.8412,45.6702",
+        "zoom": "9",
+    }
+    assert parse(params) == (state, [])
+
+
+def test_layers_keep_registry_order_and_empty_means_none_shown():
+    assert parse({"layers": "september-2022,borders"})[0].layers == ("borders", "september-2022")
+    assert parse({"layers": ""})[0].layers == ()
+
+
+def test_unknown_feature_is_dropped_with_a_notice():
+    state, notices = parse({"feature": "atlantis"})
+    assert state.feature is None
+    assert notices == ["No feature has the id “atlantis”; nothing is selected."]
+
+
+def test_unknown_layers_are_named_in_the_notice_and_known_ones_kept():
+    state, notices = parse({"layers": "borders,<script>alert(1)</script>"})
+    assert state.layers == ("borders",)
+    assert notices == ["Unknown layer ids ignored: “<script>alert(1)</script>”."]
+
+
+def test_malformed_numbers_fall_back_to_the_default_frame():
+    for center in ("abc", "91,10", "40", "40,45,1", "nan,nan", "1e3,2"):
+        state, notices = parse({"center": center})
+        assert state.center is None and len(notices) == 1, center
+    for zoom in ("0", "19", "-3", "7.5", "x"):
+        state, notices = parse({"zoom": zoom})
+        assert state.zoom is None and len(notices) == 1, zoom
+
+
+def test_long_bad_values_are_cut_short_in_notices():
+    _, notices = parse({"feature": "x" * 500})
+    assert len(notices[0]) < 120
+
+
+def test_streamlit_list_values_use_the_first_item():
+    assert parse({"feature": ["jermuk", "nakhchivan"]})[0].feature == "jermuk"
