@@ -21,6 +21,14 @@ def text(value: object) -> str:
     return escaped
 
 
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$"
+
+
+def markdown_literal(value: object) -> str:
+    """Backslash-escape Markdown syntax so text from a URL or file shows exactly as typed."""
+    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
+
+
 def highlight(source: str, spans: Iterable[tuple[int, int]], tag: str = "mark") -> str:
     """Escape `source`, wrapping each (start, end) span in `<tag>`; overlapping spans merge."""
     merged: list[list[int]] = []

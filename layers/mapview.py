@@ -1,0 +1,144 @@
+"""Assemble the map: a base map built the same way on every run, plus the groups that change.
+
+streamlit-folium keys its iframe on a hash of the base map's JavaScript, so anything that changes
+between runs (visible layers, the selection) must travel as `feature_group_to_add`, never be
+added to the base map; and moving the view goes through the `center`/`zoom` arguments, which
+move the existing map instead of rebuilding it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import folium
+import folium.plugins
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
+
+from layers.layer import Layer, Style, feature_element, path_options, tooltip_html
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
+POINT_ZOOM = 10
+SELECTION_STYLE = Style(color="#000000", weight=4.0, fill=None, fill_opacity=0.0, radius=11.0)
+
+
+def zoom_for_bounds(
+    bounds: tuple[float, float, float, float],
+    width_px: int = MAP_WIDTH_PX,
+    height_px: int = MAP_HEIGHT_PX,
+) -> int:
+    """The largest web-mercator zoom at which (minx, miny, maxx, maxy) fits the map's pixels."""
+    minx, miny, maxx, maxy = bounds
+    if maxx - minx < 1e-9 and maxy - miny < 1e-9:
+        return POINT_ZOOM
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    fit_x = width_px * 360 / (256 * max(maxx - minx, 1e-9))
+    fit_y = height_px * 2 * math.pi / (256 * max(merc(maxy) - merc(miny), 1e-9))
+    return max(2, min(POINT_ZOOM, math.floor(math.log2(min(fit_x, fit_y)))))
+
+
+FRAME_FEATURES = ("armenia", "azerbaijan", "georgia")
+
+
+def frame_bounds(geometries: Iterable[BaseGeometry]) -> tuple[float, float, float, float]:
+    """The (minx, miny, maxx, maxy) box around some geometries: the map's opening frame.
+
+    The Map page frames the South Caucasus (FRAME_FEATURES) from the data itself, so no
+    coordinate is typed into the code.
+    """
+    boxes = [geometry.bounds for geometry in geometries]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def view_of(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
+    """Centre (lat, lon) and zoom that frame a geometry: where the map flies on selection."""
+    minx, miny, maxx, maxy = geometry.bounds
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom_for_bounds(geometry.bounds)
+
+
+class SyncViewToUrl(MacroElement):
+    """Keeps the page address's `center` and `zoom` in step with the map as the user pans.
+
+    Panning must not rerun the script (the component returns only clicks), yet a copied URL must
+    reproduce the view; so the map itself writes its view into the parent page's address.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function sync() {
+                try {
+                    var url = new URL(window.parent.location.href);
+                    var c = map.getCenter();
+                    url.searchParams.set("center", c.lat.toFixed(4) + "," + c.lng.toFixed(4));
+                    url.searchParams.set("zoom", String(map.getZoom()));
+                    var here = window.parent.history;
+                    if (url.href !== window.parent.location.href) {
+                        here.replaceState(here.state, "", url.href);
+                    }
+                } catch (e) { /* a parent on another origin keeps its own address */ }
+            }
+            map.on("moveend zoomend", sync);
+            setInterval(sync, 1500);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+def base_map(
+    center: tuple[float, float],
+    zoom: int,
+    background: Iterable[folium.FeatureGroup] = (),
+) -> folium.Map:
+    """The base map: same options and background on every run, so the iframe is never rebuilt."""
+    from layers.assets import localize, offline_map
+
+    fmap = offline_map(
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        min_zoom=2,
+        max_zoom=14,
+        width="100%",
+        height=MAP_HEIGHT_PX,
+    )
+    for group in background:
+        group.add_to(fmap)
+    measure = folium.plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="kilometers",
+        secondary_length_unit="miles",
+        primary_area_unit="sqkilometers",
+        secondary_area_unit=None,
+    )
+    localize(measure).add_to(fmap)
+    SyncViewToUrl().add_to(fmap)
+    return fmap
+
+
+def selection_group(
+    feature_id: str, name: str, category: str, precision: str, geometry: BaseGeometry
+) -> folium.FeatureGroup:
+    """A black outline drawn over the selected feature, on top of every layer."""
+    group = folium.FeatureGroup(name="Selection")
+    options = path_options(SELECTION_STYLE, "exact")
+    options["fillOpacity"] = 0.0
+    feature_element(geometry, options, SELECTION_STYLE.radius,
+                    tooltip_html(feature_id, name, category, precision)).add_to(group)
+    return group
+
+
+def layer_groups(layers: Iterable[Layer], visible: Iterable[str]) -> list[folium.FeatureGroup]:
+    """Feature groups for the visible layers, in registry order (later ones draw on top)."""
+    shown = set(visible)
+    return [layer.feature_group() for layer in layers if layer.id in shown]

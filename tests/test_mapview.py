@@ -1,0 +1,77 @@
+"""How the map is assembled: stable base map, layers as groups, the selection outline, framing."""
+
+import folium
+import geopandas as gpd
+from shapely.geometry import LineString, Point, box
+
+from layers.layer import Layer, Style, path_options
+from layers.mapview import frame_bounds, layer_groups, selection_group, view_of, zoom_for_bounds
+
+XSS_NAME = '<script>alert("x")</script>`${alert(1)}`'
+XSS_DESCRIPTION = '<img src=x onerror="alert(2)">'
+
+
+def make_layer(layer_id="demo", name="Jermuk"):
+    features = gpd.GeoDataFrame(
+        {
+            "id": ["a-point", "a-line", "an-area"],
+            "name": [name, "Route", "Area"],
+            "category": ["town", "route", "area"],
+            "precision": ["exact", "schematic", "approximate"],
+            "description": [XSS_DESCRIPTION] * 3,
+        },
+        geometry=[Point(45.67, 39.84), LineString([(44, 40), (45, 41)]), box(44, 39, 45, 40)],
+        crs="EPSG:4326",
+    )
+    return Layer(layer_id, "Demo", "Group", True, Style(color="#D55E00"), "Demo legend", features)
+
+
+def rendered(groups):
+    fmap = folium.Map(tiles=None)
+    for group in groups:
+        group.add_to(fmap)
+    return fmap.get_root().render()
+
+
+def test_a_wider_area_gets_a_smaller_zoom():
+    caucasus = zoom_for_bounds((40.0, 38.4, 50.4, 43.6))
+    armenia_south = zoom_for_bounds((45.5, 38.8, 46.6, 39.9))
+    assert 4 <= caucasus < armenia_south <= 10
+
+
+def test_a_point_is_framed_at_town_zoom():
+    center, zoom = view_of(Point(45.67, 39.84))
+    assert center == (39.84, 45.67) and zoom == 10
+
+
+def test_frame_bounds_covers_every_geometry():
+    assert frame_bounds([box(0, 0, 1, 1), box(2, -1, 3, 0.5)]) == (0, -1, 3, 1)
+
+
+def test_only_visible_layers_become_groups_in_registry_order():
+    first, second = make_layer("first"), make_layer("second")
+    groups = layer_groups([first, second], visible=["second", "first"])
+    assert [group.layer_name for group in groups] == ["Demo", "Demo"]
+    assert layer_groups([first, second], visible=[]) == []
+
+
+def test_data_text_reaches_the_map_escaped():
+    html = rendered([make_layer(name=XSS_NAME).feature_group()])
+    assert "<script>alert" not in html
+    assert "${alert(1)}" not in html
+    assert "onerror=\"alert(2)" not in html  # descriptions never reach the browser at all
+    assert "&lt;script&gt;" in html
+
+
+def test_precision_is_drawn_differently():
+    style = Style(color="#000000", fill_opacity=0.4)
+    assert "dashArray" not in path_options(style, "exact")
+    assert path_options(style, "schematic")["dashArray"] == "8 6"
+    approximate = path_options(style, "approximate")
+    assert approximate["dashArray"] == "2 5" and approximate["fillOpacity"] == 0.2
+
+
+def test_selection_outline_is_a_group_of_its_own():
+    group = selection_group("a-point", "Jermuk", "town", "exact", Point(45.67, 39.84))
+    html = rendered([group])
+    assert "[[id:a-point]]" in html and "circleMarker" in html
