@@ -1,0 +1,80 @@
+"""The map's background: an offline vector basemap, and the tile basemaps to use when online.
+
+Why offline first: briefing rooms have no internet, so the default background is Natural Earth
+land, sea, lakes, rivers and borders from `geodata/basemap/` (built by `make basemap`), drawn as
+plain, non-interactive vector layers in the colours of a clean reference map. When the room is
+online the user may switch to a tile basemap; those are listed here as data, from xyzservices'
+bundled provider list, so listing them needs no network.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import xyzservices.providers as xyz
+from xyzservices import TileProvider
+
+from layers import GEODATA_DIR
+
+BASEMAP_DIR = GEODATA_DIR / "basemap"
+
+# Drawing order (first is lowest) and style of each basemap file, as Leaflet path options.
+LAND = "#f2efe9"
+WATER = "#aad3df"
+BASEMAP_STYLES: dict[str, dict[str, object]] = {
+    "sea": {"stroke": False, "fillColor": WATER, "fillOpacity": 1.0},
+    "land": {"stroke": False, "fillColor": LAND, "fillOpacity": 1.0},
+    "lakes": {"stroke": False, "fillColor": WATER, "fillOpacity": 1.0},
+    "rivers": {"color": WATER, "weight": 1.2, "opacity": 1.0, "fill": False},
+    "borders": {"color": "#9a9a9a", "weight": 1.0, "opacity": 1.0, "fill": False},
+}
+
+# Tile providers offered when online. CartoDB.Positron is left out: xyzservices 2026.9.1
+# records that CARTO's tiles now need an API key, and we hold none.
+ONLINE_PROVIDERS: tuple[TileProvider, ...] = (xyz.OpenStreetMap.Mapnik, xyz.Esri.WorldImagery)
+
+
+@dataclass(frozen=True)
+class TileBasemap:
+    """A tile basemap for online use: what the user sees, what Leaflet loads, whom to credit."""
+
+    name: str
+    url: str  # Leaflet URL template, {z}/{x}/{y}
+    attribution: str  # HTML, shown in the map's attribution control
+    max_zoom: int
+
+
+def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
+    """One feature group with the vector basemap; add it to the map before any data layer.
+
+    Non-interactive (no tooltip, no click, `interactive: false`) so it never steals a click from
+    the data above it, and `control=False` so the layer switcher does not offer to hide it.
+    """
+    group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
+    for stem, style in BASEMAP_STYLES.items():
+        data = json.loads((basemap_dir / f"{stem}.geojson").read_text(encoding="utf-8"))
+        folium.GeoJson(
+            data,
+            name=f"basemap-{stem}",
+            style_function=lambda _feature, style=style: style,
+            control=False,
+            interactive=False,
+            smooth_factor=1.0,
+        ).add_to(group)
+    return group
+
+
+def online_basemaps() -> list[TileBasemap]:
+    """The tile basemaps a user may switch to when online, with their attribution."""
+    return [
+        TileBasemap(
+            name=provider.name,
+            url=provider.build_url(),
+            attribution=provider.html_attribution,
+            max_zoom=int(provider.get("max_zoom", 18)),
+        )
+        for provider in ONLINE_PROVIDERS
+    ]
