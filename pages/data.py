@@ -1,0 +1,59 @@
+"""The Data page: every feature in one searchable table, downloadable as GeoJSON or CSV."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.article_view import map_link
+from layers.tables import Filters, csv_bytes, features_frame, filter_features, geojson_bytes
+from pages.common import catalog, mentions
+
+cat = catalog()
+index = mentions()
+layer_titles = {layer.id: layer.title for layer in cat.layers}
+categories = sorted({str(props.get("category")) for _, props, _ in cat.features})
+precisions = sorted({str(props.get("precision")) for _, props, _ in cat.features})
+
+st.title("Data", anchor=False)
+st.caption(
+    "Every feature on the map with its attributes. Download the rows shown as GeoJSON (all "
+    "properties, RFC 7946) or as CSV (geometry as WKT)."
+)
+
+query = st.text_input("Filter by name or alias", placeholder="e.g. Naxcivan, Khankendi",
+                      key="data-query")
+left, middle, right = st.columns(3)
+chosen_layers = left.multiselect("Layer", options=list(layer_titles),
+                                 format_func=layer_titles.__getitem__, key="data-layers")
+chosen_categories = middle.multiselect(
+    "Category", options=categories, format_func=lambda c: c.replace("-", " "),
+    key="data-categories")
+chosen_precisions = right.multiselect("Precision", options=precisions, key="data-precisions")
+
+rows = filter_features(cat, Filters(query, chosen_layers, chosen_categories, chosen_precisions))
+frame = features_frame(rows, index)
+frame.insert(1, "map", [map_link(ident) for ident in frame["id"]])
+st.caption(f"{len(rows)} of {len(cat.features)} features.")
+st.dataframe(
+    frame,
+    hide_index=True,
+    use_container_width=True,
+    column_config={
+        "map": st.column_config.LinkColumn("Map", display_text="show", width="small",
+                                           help="Open the Map page with this feature selected"),
+        "mentions": st.column_config.NumberColumn(
+            "Mentions", help="Sentences of the article that refer to this feature"),
+    },
+)
+
+left, right = st.columns(2)
+left.download_button(
+    "Download GeoJSON", data=geojson_bytes(rows), file_name="caucasus-features.geojson",
+    mime="application/geo+json", icon=":material/download:", disabled=not rows,
+    on_click="ignore", key="download-geojson",
+)
+right.download_button(
+    "Download CSV", data=csv_bytes(rows, index), file_name="caucasus-features.csv",
+    mime="text/csv", icon=":material/download:", disabled=not rows,
+    on_click="ignore", key="download-csv",
+)

@@ -1,0 +1,45 @@
+"""The Sources page: the references with the features resting on each, and the datasets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.provenance import cited_reference_html, cited_references, datasets_frame
+from pages.common import article, catalog, mentions
+
+STYLE = """<style>
+.cited-ref { margin-bottom: 1.1rem; scroll-margin-top: 4rem; }
+.cited-ref p { margin-bottom: 0.3rem; }
+ul.ref-features { margin-top: 0; }
+</style>"""
+
+st.title("Sources", anchor=False)
+st.markdown(STYLE, unsafe_allow_html=True)
+
+st.subheader("The article's references", anchor=False)
+st.caption(
+    "Each reference with the map features that rest on it: those that cite it, and those named "
+    "in a sentence that carries its marker. Click a feature to see it on the map."
+)
+for cited in cited_references(article(), catalog(), mentions()):
+    st.markdown(cited_reference_html(cited), unsafe_allow_html=True)
+
+st.subheader("Datasets", anchor=False)
+st.caption(
+    "Every position and outline on the map comes from these datasets, or from a documented "
+    "derivation of them; `features` counts the features that list each one as a source."
+)
+st.dataframe(
+    datasets_frame(catalog()),
+    hide_index=True,
+    use_container_width=True,
+    column_config={
+        "name": st.column_config.TextColumn("Dataset", width="medium"),
+        "version": st.column_config.TextColumn("Version"),
+        "licence": st.column_config.TextColumn("Licence"),
+        "home": st.column_config.LinkColumn("Home page"),
+        "via": st.column_config.TextColumn("Obtained via"),
+        "derived": st.column_config.TextColumn("What we derived", width="large"),
+        "features": st.column_config.NumberColumn("Features"),
+    },
+)
