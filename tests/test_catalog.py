@@ -1,0 +1,358 @@
+"""The geodata catalog: loading, lookup, search, and every rule `python -m layers check` enforces.
+
+The fixture directory tests/fixtures/geodata is a valid miniature of geodata/. Each rule is shown
+by breaking one thing in a copy of it and asserting the exact problem line the check prints.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point
+
+from layers.article import load_article
+from layers.catalog import CatalogError, load_catalog, normalise, validate_catalog
+from layers.schema import Problem, validate_properties
+
+FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
+Edit = Callable[[dict], None]
+
+
+@pytest.fixture
+def geodata(tmp_path: Path) -> Path:
+    """A writable copy of the fixture geodata directory."""
+    return Path(shutil.copytree(FIXTURE, tmp_path / "geodata"))
+
+
+def read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def edit_feature(geodata: Path, feature_id: str, edit: Edit, part: str = "properties") -> None:
+    """Apply `edit` to one feature's properties (or whole feature, part="feature") on disk."""
+    for path in geodata.glob("*.geojson"):
+        collection = read(path)
+        for feature in collection["features"]:
+            if feature["properties"].get("id") == feature_id:
+                edit(feature if part == "feature" else feature["properties"])
+                write(path, collection)
+                return
+    raise AssertionError(f"no feature {feature_id} in the fixture")
+
+
+def problem_lines(geodata: Path) -> list[str]:
+    """What `check` would list for this directory, one string per problem."""
+    return [str(p) for p in validate_catalog(load_catalog(geodata), load_article(), geodata)]
+
+
+def setting(key: str, value: object) -> Edit:
+    return lambda props: props.__setitem__(key, value)
+
+
+def dropping(key: str) -> Edit:
+    return lambda props: props.pop(key)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def test_the_fixture_is_valid() -> None:
+    assert problem_lines(FIXTURE) == []
+
+
+def test_layers_come_in_registry_order_with_their_styles() -> None:
+    catalog = load_catalog(FIXTURE)
+    assert [layer.id for layer in catalog.layers] == ["borders", "september-2022"]
+    borders = catalog.layer("borders")
+    assert (borders.title, borders.group, borders.visible) == (
+        "Borders", "Borders & territories", True,
+    )
+    assert borders.style.fill_opacity == 0.08
+    # a category style overrides only what it names; the rest comes from the layer's style
+    assert borders.style_for("exclave").color == "#0072B2"
+    assert borders.style_for("exclave").weight == 1.2
+    assert borders.style_for("country") == borders.style
+
+
+def test_each_layer_holds_its_features_as_a_geodataframe_in_wgs84() -> None:
+    events = load_catalog(FIXTURE).layer("september-2022").features
+    assert events.crs.to_epsg() == 4326
+    assert list(events["id"]) == ["baku", "stepanakert", "seven-regions", "reported-strike"]
+    # list-valued properties stay lists (not strings), as the GeoJSON has them
+    assert events.set_index("id").loc["stepanakert", "aliases"] == ["Xankəndi"]
+
+
+def test_a_feature_is_found_by_id_with_its_layer_properties_and_geometry() -> None:
+    layer, props, geometry = load_catalog(FIXTURE).feature("baku")
+    assert layer.id == "september-2022"
+    assert props["name"] == "Baku"
+    assert geometry == Point(0.5, 0.5)
+
+
+def test_features_iterate_layer_by_layer_and_sources_load_by_id() -> None:
+    catalog = load_catalog(FIXTURE)
+    assert [props["id"] for _, props, _ in catalog.features][:5] == [
+        "armenia", "azerbaijan", "russia", "nakhchivan", "baku",
+    ]
+    assert set(catalog.sources) == {"fixture-dataset", "statement:fixture-ministry"}
+
+
+def test_an_unknown_layer_or_feature_is_a_key_error() -> None:
+    catalog = load_catalog(FIXTURE)
+    with pytest.raises(KeyError):
+        catalog.layer("nope")
+    with pytest.raises(KeyError):
+        catalog.feature("nope")
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Nakhichevan", ["nakhchivan"]),  # an alias, the spelling the article uses
+        ("naxcivan", ["nakhchivan"]),  # Naxçıvan, without the ç and the dotless ı
+        ("khankendi", ["stepanakert"]),  # the second part of "Stepanakert / Khankendi"
+        ("xankendi", ["stepanakert"]),  # Xankəndi, schwa typed as e
+        ("STEPAN", ["stepanakert"]),
+        ("seven", ["seven-regions"]),
+        ("", []),
+        ("   ", []),
+        ("Tbilisi", []),
+    ],
+)
+def test_search_finds_names_and_aliases_ignoring_case_and_accents(
+    query: str, expected: list[str]
+) -> None:
+    assert load_catalog(FIXTURE).search(query) == expected
+
+
+def test_search_ranks_whole_then_prefix_then_word_prefix_then_substring() -> None:
+    # "kh": the name part "Khankendi" starts with it; "Nakhchivan" only contains it
+    assert load_catalog(FIXTURE).search("kh") == ["stepanakert", "nakhchivan"]
+    # "stri": a word of "Reported strike" starts with it, which beats "districts" containing it
+    assert load_catalog(FIXTURE).search("stri") == ["reported-strike", "seven-regions"]
+
+
+def test_normalise_folds_case_accents_and_punctuation() -> None:
+    assert normalise("Naxçıvan") == "naxcivan"
+    assert normalise("Xankəndi") == "xankendi"
+    assert normalise("Nagorno-Karabakh") == "nagorno karabakh"
+    assert normalise("  Shusha / Shushi ") == "shusha shushi"
+
+
+# --- schema rules (one feature's properties) ---------------------------------------------------
+
+
+SCHEMA_RULES = [
+    pytest.param("armenia", dropping("description"),
+                 "[borders] armenia.description: is required", id="required"),
+    pytest.param("armenia", setting("aliases", "Hayastan"),
+                 "[borders] armenia.aliases: must be a list, not a string", id="type"),
+    pytest.param("armenia", setting("colour", "red"),
+                 "[borders] armenia.colour: is not a schema property (see geodata/README.md)",
+                 id="unknown-property"),
+    pytest.param("reported-strike", setting("date", None),
+                 "[september-2022] reported-strike.date: must be a string, not null",
+                 id="optional-null"),
+    pytest.param("armenia", setting("id", "Armenia_1"),
+                 "[borders] Armenia_1.id: 'Armenia_1' is not lowercase letters, digits and hyphens",
+                 id="id-pattern"),
+    pytest.param("armenia", setting("name", " "),
+                 "[borders] armenia.name: is empty", id="empty-name"),
+    pytest.param("armenia", setting("category", "nation"),
+                 "[borders] armenia.category: 'nation' is not one of: country, exclave, region, "
+                 "district, area, capital, city, town, port, border-crossing, route, rail-line, "
+                 "missing-link, road, pipeline, reported-shelling, reported-claim, drill-area",
+                 id="category"),
+    pytest.param("armenia", setting("precision", "rough"),
+                 "[borders] armenia.precision: 'rough' is not one of: exact, approximate, "
+                 "schematic", id="precision"),
+    pytest.param("armenia", setting("aliases", ["Hayastan", ""]),
+                 "[borders] armenia.aliases[1]: must be a non-empty string, not a string",
+                 id="alias-empty"),
+    pytest.param("armenia", setting("article", [{"paragraph": "p1"}]),
+                 '[borders] armenia.article[0]: must be {"paragraph": "p<n>", '
+                 '"phrase": "<verbatim text>"}', id="article-link-shape"),
+    pytest.param("armenia", setting("article", [{"paragraph": "5", "phrase": "Armenia"}]),
+                 "[borders] armenia.article[0].paragraph: '5' is not a paragraph id like 'p5'",
+                 id="article-link-paragraph-id"),
+    pytest.param("armenia", setting("citations", ["1"]),
+                 "[borders] armenia.citations[0]: must be a reference number, not a string",
+                 id="citation-type"),
+    pytest.param("armenia", setting("sources", []),
+                 "[borders] armenia.sources: is empty; every feature names at least one source",
+                 id="sources-empty"),
+    pytest.param("reported-strike", setting("date", "13 September 2022"),
+                 "[september-2022] reported-strike.date: '13 September 2022' is not an ISO date "
+                 "(YYYY-MM-DD)", id="date-format"),
+    pytest.param("reported-strike", setting("date", "2022-09-31"),
+                 "[september-2022] reported-strike.date: '2022-09-31' is not an ISO date "
+                 "(YYYY-MM-DD)", id="date-impossible"),
+    pytest.param("armenia",
+                 lambda p: p.update(valid_from="2022-09-14", valid_to="2022-09-13"),
+                 "[borders] armenia.valid_to: 2022-09-13 is before valid_from 2022-09-14",
+                 id="validity-order"),
+    pytest.param("reported-strike", dropping("reported_by"),
+                 "[september-2022] reported-strike.reported_by: is required for "
+                 "reported-shelling features (who made the claim)", id="reported-by"),
+    pytest.param("nakhchivan", dropping("derivation"),
+                 "[borders] nakhchivan.derivation: is required for approximate geometry "
+                 "(how it was made)", id="derivation"),
+    pytest.param("baku", setting("description", "See https://example.org/baku for more."),
+                 "[september-2022] baku.description: holds a URL; properties hold none "
+                 "(name a source id)", id="url"),
+    pytest.param("baku", setting("aliases", ["www.example.org"]),
+                 "[september-2022] baku.aliases[0]: holds a URL; properties hold none "
+                 "(name a source id)", id="url-in-list"),
+]
+
+
+@pytest.mark.parametrize(("feature_id", "edit", "expected"), SCHEMA_RULES)
+def test_each_schema_rule_reports_exactly_its_problem(
+    geodata: Path, feature_id: str, edit: Edit, expected: str
+) -> None:
+    edit_feature(geodata, feature_id, edit)
+    assert problem_lines(geodata) == [expected]
+
+
+def test_validate_properties_is_a_pure_function_of_the_properties() -> None:
+    props = {"id": "x", "name": "X", "aliases": [], "category": "reported-claim",
+             "description": "A claim.", "article": [], "citations": [], "sources": ["s"],
+             "precision": "exact"}
+    assert validate_properties(props, "context") == [
+        Problem("context", "x", "reported_by",
+                "is required for reported-claim features (who made the claim)"),
+    ]
+    assert validate_properties({**props, "reported_by": "Someone"}, "context") == []
+
+
+# --- rules across features, files and the article ---------------------------------------------
+
+
+CROSS_RULES = [
+    pytest.param("armenia", setting("citations", [12]),
+                 "[borders] armenia.citations[0]: [12] is not one of the article's references "
+                 "[1]–[11]", id="citation-exists"),
+    pytest.param("armenia", setting("article", [{"paragraph": "p30", "phrase": "Armenia"}]),
+                 "[borders] armenia.article[0].paragraph: p30 is not a paragraph of the article "
+                 "(p1–p29)", id="link-paragraph-exists"),
+    pytest.param("seven-regions",
+                 setting("article", [{"paragraph": "p5", "phrase": "the 7 regions"}]),
+                 "[september-2022] seven-regions.article[0].phrase: 'the 7 regions' does not occur "
+                 "verbatim in p5", id="link-phrase-verbatim"),
+    pytest.param("armenia", setting("sources", ["natural-earth"]),
+                 "[borders] armenia.sources[0]: 'natural-earth' is not an id in sources.json nor "
+                 "'article [n]'", id="source-exists"),
+    pytest.param("armenia", setting("sources", ["article [0]"]),
+                 "[borders] armenia.sources[0]: 'article [0]' is not one of the article's "
+                 "references [1]–[11]", id="article-source-exists"),
+    pytest.param("reported-strike", setting("sources", ["statement:unregistered"]),
+                 "[september-2022] reported-strike.sources[0]: 'statement:unregistered' is not an "
+                 "id in sources.json nor 'article [n]'", id="statement-registered"),
+    pytest.param("baku", setting("aliases", ["Naxcivan"]),
+                 "[september-2022] baku.aliases[0]: 'Naxcivan' is also an alias of nakhchivan",
+                 id="alias-shared"),
+    pytest.param("baku", setting("aliases", ["KHANKENDI"]),
+                 "[september-2022] baku.aliases[0]: 'KHANKENDI' is also the name of stepanakert",
+                 id="alias-is-another-name"),
+    pytest.param("baku", setting("id", "armenia"),
+                 "[september-2022] armenia.id: is already used in layer borders",
+                 id="id-unique"),
+]
+
+
+@pytest.mark.parametrize(("feature_id", "edit", "expected"), CROSS_RULES)
+def test_each_cross_rule_reports_exactly_its_problem(
+    geodata: Path, feature_id: str, edit: Edit, expected: str
+) -> None:
+    edit_feature(geodata, feature_id, edit)
+    assert problem_lines(geodata) == [expected]
+
+
+GEOMETRY_RULES = [
+    pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
+                 "[borders] armenia.geometry: is not valid: Self-intersection[0.5 0.5]",
+                 id="valid"),
+    pytest.param(None, "[borders] armenia.geometry: is empty", id="null"),
+    pytest.param({"type": "Polygon", "coordinates": []}, "[borders] armenia.geometry: is empty",
+                 id="empty"),
+    pytest.param({"type": "Point", "coordinates": [200, 40]},
+                 "[borders] armenia.geometry: lies outside WGS84 longitude/latitude bounds "
+                 "(200, 40, 200, 40)", id="wgs84-bounds"),
+]
+
+
+@pytest.mark.parametrize(("geometry", "expected"), GEOMETRY_RULES)
+def test_each_geometry_rule_reports_exactly_its_problem(
+    geodata: Path, geometry: dict | None, expected: str
+) -> None:
+    edit_feature(geodata, "armenia", setting("geometry", geometry), part="feature")
+    assert problem_lines(geodata) == [expected]
+
+
+def test_a_geojson_file_missing_from_the_registry_is_a_problem(geodata: Path) -> None:
+    shutil.copy(geodata / "borders.geojson", geodata / "extra.geojson")
+    assert problem_lines(geodata) == ["[extra.geojson] is not listed in layers.json"]
+
+
+def test_a_category_style_for_an_unknown_category_is_a_problem(geodata: Path) -> None:
+    registry = read(geodata / "layers.json")
+    registry["layers"][0]["categories"]["enclave"] = {"color": "#000000"}
+    write(geodata / "layers.json", registry)
+    assert problem_lines(geodata) == ["[borders] styles unknown category 'enclave'"]
+
+
+# --- files that cannot be loaded at all --------------------------------------------------------
+
+
+def test_a_registered_layer_without_its_file_cannot_load(geodata: Path) -> None:
+    (geodata / "borders.geojson").unlink()
+    with pytest.raises(CatalogError, match=r"^borders\.geojson: file does not exist$"):
+        load_catalog(geodata)
+
+
+def test_malformed_json_names_the_file_and_the_place(geodata: Path) -> None:
+    (geodata / "sources.json").write_text('{"sources": [\n  {"id": "x",}\n]}', encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(geodata)
+    message = str(caught.value)  # the middle is Python's own wording, which varies by version
+    assert message.startswith("sources.json: is not valid JSON: ")
+    assert message.endswith(" at line 2 column 14")
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "expected"),
+    [
+        ("borders.geojson", {"type": "Feature"},
+         "borders.geojson: is not a GeoJSON FeatureCollection"),
+        ("borders.geojson", {"type": "FeatureCollection", "features": [{"type": "Feature"}]},
+         "borders.geojson: feature 1 has no properties object"),
+        ("borders.geojson",
+         {"type": "FeatureCollection", "features": [
+             {"type": "Feature", "properties": {"id": "a"},
+              "geometry": {"type": "Hexagon", "coordinates": []}}]},
+         "borders.geojson: a: geometry cannot be read (Unknown geometry type: 'hexagon')"),
+        ("layers.json", {"layers": [{"id": "borders", "file": "borders.geojson"}]},
+         "layers.json: layer 1 ('borders') needs 'title' (str)"),
+        ("layers.json", [], 'layers.json: must be an object {"layers": [...]}'),
+        ("sources.json", {"sources": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]},
+         "sources.json: source id 'a' appears twice"),
+    ],
+)
+def test_a_structurally_broken_file_raises_a_catalog_error_saying_what_is_wrong(
+    geodata: Path, file: str, content: object, expected: str
+) -> None:
+    (geodata / file).write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(geodata)
+    assert str(caught.value) == expected
