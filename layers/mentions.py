@@ -205,8 +205,6 @@ def _outermost(spans: list[Span]) -> tuple[Span, ...]:
     return tuple(kept)
 
 
-
-
 INDEX_COLUMNS = ("feature_id", "name", "layer", "paragraph", "sentence", "phrase", "citations")
 
 
