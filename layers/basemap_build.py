@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from shapely import MultiLineString, box, make_valid, set_precision
+from shapely import MultiLineString, box, line_merge, make_valid, set_precision
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import linemerge, unary_union
+from shapely.ops import unary_union
 
 from layers import GEODATA_DIR
 from layers.assets_fetch import npm_pack_members, sha256_of
@@ -165,7 +165,7 @@ def shared_borders(topology: dict, name: str = "countries") -> BaseGeometry:
                 stack.extend(item)
         users.update(used)
     lines = [LineString(arcs[i]) for i, count in users.items() if count >= 2]
-    return linemerge(unary_union(lines))
+    return line_merge(unary_union(lines))
 
 
 # --- Assembling the two levels of detail --------------------------------------------------
