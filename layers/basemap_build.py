@@ -34,7 +34,7 @@ BASEMAP_DIR = GEODATA_DIR / "basemap"
 
 # (west, south, east, north) in degrees.
 FRAME = (-12.0, 5.0, 110.0, 72.0)  # Europe to China and India
-DETAIL = (36.0, 36.0, 52.0, 46.0)  # the South Caucasus, its neighbours and both seas' shores
+DETAIL = (36.0, 36.0, 56.0, 48.0)  # the South Caucasus and the whole Caspian coast
 
 # Simplification tolerance and coordinate grid, in degrees, per level of detail.
 DETAIL_TOLERANCE, DETAIL_GRID = 0.004, 0.0001  # ~400 m / ~10 m
