@@ -37,7 +37,7 @@ st.caption(f"{len(rows)} of {len(cat.features)} features.")
 st.dataframe(
     frame,
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "map": st.column_config.LinkColumn("Map", display_text="show", width="small",
                                            help="Open the Map page with this feature selected"),

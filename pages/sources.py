@@ -32,7 +32,7 @@ st.caption(
 st.dataframe(
     datasets_frame(catalog()),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "name": st.column_config.TextColumn("Dataset", width="medium"),
         "version": st.column_config.TextColumn("Version"),
