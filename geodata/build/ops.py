@@ -1,0 +1,100 @@
+"""Named geometry derivations (`{"op": "<name>"}` in a recipe): areas no dataset draws directly.
+
+Each op builds its geometry only from Natural Earth polygons and GeoNames positions, by a rule
+stated in its docstring (geodata/README.md repeats them), so the result can be re-derived and
+questioned. None of them is a surveyed boundary; features using them are `approximate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import shapely
+from countries import country
+from datasets import Datasets, Place
+from shapely.geometry import Polygon
+from shapely.ops import unary_union
+
+NAKHCHIVAN_REGION = "Naxçıvan Autonomous Republic"
+"""Natural Earth admin-1 `region` value of the districts that make up the exclave."""
+
+NKAO_WHOLE_DISTRICTS = ("AZE-4838", "AZ-SUS", "AZE-5565", "AZ-XCI", "AZ-XVD")
+"""Xankendi/Stepanakert city, Shusha district and municipality, Khojali, Khojavend (adm1 codes)."""
+
+SHUSHA = ("AZ-SUS", "AZE-5565")
+KHOJAVEND = "AZ-XVD"
+
+MARTAKERT_SPLITS = (("AZ-TAR", "Terter"), ("AZ-KAL", "Kerbakhiar"))
+"""Districts that took over parts of the NKAO's Martakert district, with their GeoNames seat."""
+
+
+def _admin1(data: Datasets, *keys: str) -> shapely.Geometry:
+    """Union of Natural Earth admin-1 features by iso_3166_2 or adm1_code."""
+    found = [g for key in keys for _, g in data.admin1.select(key)]
+    if not found:
+        raise KeyError(f"no Natural Earth admin-1 feature for {keys}")
+    return unary_union(found)
+
+
+def closer_to(area: shapely.Geometry, near: Place, far: Place) -> shapely.Geometry:
+    """The part of `area` nearer (in lon/lat) to `near` than to `far`: a half-plane cut along
+    their perpendicular bisector, the simplest rule that splits a district between two seats."""
+    mx, my = (near.lon + far.lon) / 2, (near.lat + far.lat) / 2
+    dx, dy = far.lon - near.lon, far.lat - near.lat
+    reach = 10.0  # degrees; far beyond any district, so the half-plane covers `area`'s side
+    ux, uy = -dy * reach, dx * reach
+    half_plane = Polygon(
+        [
+            (mx + ux, my + uy),
+            (mx - ux, my - uy),
+            (mx - ux - dx * reach, my - uy - dy * reach),
+            (mx + ux - dx * reach, my + uy - dy * reach),
+        ]
+    )
+    return area.intersection(half_plane)
+
+
+def nakhchivan_exclave(data: Datasets) -> shapely.Geometry:
+    """The polygon parts of Azerbaijan's admin-0 outline that overlap the Natural Earth admin-1
+    districts of the Naxçıvan Autonomous Republic (the exclave west of Armenia)."""
+    districts = unary_union([g for _, g in data.admin1.where(region=NAKHCHIVAN_REGION)])
+    azerbaijan = country(data.admin0, "AZE")
+    parts = [
+        p for p in getattr(azerbaijan, "geoms", [azerbaijan]) if p.intersection(districts).area > 0
+    ]
+    return unary_union(parts)
+
+
+def former_nkao(data: Datasets) -> shapely.Geometry:
+    """The former Nagorno-Karabakh Autonomous Oblast, approximated from today's districts.
+
+    Whole districts: Xankendi (Stepanakert), Shusha, Khojali, Khojavend. The NKAO's Martakert
+    district was divided in 1992 between Tartar and Kalbajar; of each, the part closer to
+    Martakert than to that district's own seat (Terter, Kalbajar = GeoNames `Kerbakhiar`) is added.
+    """
+    gazetteer = data.gazetteer
+    martakert = gazetteer.lookup("Martakert", "AZ")
+    parts = [_admin1(data, *NKAO_WHOLE_DISTRICTS)]
+    for district, seat in MARTAKERT_SPLITS:
+        parts.append(closer_to(_admin1(data, district), martakert, gazetteer.lookup(seat, "AZ")))
+    return unary_union(parts)
+
+
+def peacekeeping_area_2022(data: Datasets) -> shapely.Geometry:
+    """The area of the Russian peacekeeping mission as of September 2022, approximated as the
+    former NKAO minus Shusha district and minus the part of Khojavend district south of the
+    southernmost point of Shusha district (the Hadrut area, taken by Azerbaijan in 2020)."""
+    shusha = _admin1(data, *SHUSHA)
+    khojavend = _admin1(data, KHOJAVEND)
+    south = shusha.bounds[1]
+    minx, miny, maxx, _ = khojavend.bounds
+    hadrut_area = khojavend.intersection(shapely.box(minx, miny, maxx, south))
+    return former_nkao(data).difference(shusha).difference(hadrut_area)
+
+
+OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
+    "nakhchivan-exclave": nakhchivan_exclave,
+    "former-nkao": former_nkao,
+    "peacekeeping-area-2022": peacekeeping_area_2022,
+}
+"""Every op a recipe may name."""
