@@ -178,7 +178,9 @@ def scroll_script(anchor: str) -> str:
     """A script that scrolls the page to the element with this id once it exists.
 
     Streamlit renders elements as they stream in, so the script retries for a few seconds rather
-    than assuming the paragraph is already in the DOM. `anchor` must be a known paragraph id
+    than assuming the paragraph is already in the DOM. The script holds no `<` at all: the
+    sanitiser `st.html` runs (DOMPurify) drops a script whose text looks like it opens a tag
+    (`tries<50` did). `anchor` must be a known paragraph id
     (`parse_paragraph_param` guarantees it); it is still JSON-quoted with `<` escaped, so
     it could never close the script element.
     """
@@ -187,5 +189,5 @@ def scroll_script(anchor: str) -> str:
         "<script>(function(){var tries=0;function go(){"
         f"var el=document.getElementById({target});"
         "if(el){el.scrollIntoView({block:'start',behavior:'smooth'});return;}"
-        "if(++tries<50){setTimeout(go,100);}}go();})();</script>"
+        "if(tries++ > 49){return;}setTimeout(go,100);}go();})();</script>"
     )
