@@ -2,6 +2,18 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Caucasus Briefing Map", page_icon="🗺️", layout="wide")
-st.title("Caucasus Briefing Map")
-st.write("The September 2022 Armenia–Azerbaijan escalation, on a map.")
+st.set_page_config(
+    page_title="Caucasus Briefing Map",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
+        st.Page("pages/article.py", title="Article", icon="📄", url_path="article"),
+        st.Page("pages/sources.py", title="Sources", icon="📚", url_path="sources"),
+        st.Page("pages/data.py", title="Data", icon="🗂️", url_path="data"),
+    ]
+)
+navigation.run()

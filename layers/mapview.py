@@ -17,6 +17,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
+from layers.assets import localize, offline_map
 from layers.layer import Layer, Style, feature_element, path_options, tooltip_html
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
@@ -100,8 +101,6 @@ def base_map(
     background: Iterable[folium.FeatureGroup] = (),
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt."""
-    from layers.assets import localize, offline_map
-
     fmap = offline_map(
         location=center,
         zoom_start=zoom,

