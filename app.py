@@ -10,10 +10,10 @@ st.set_page_config(
 
 navigation = st.navigation(
     [
-        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("pages/article.py", title="Article", icon="📄", url_path="article"),
-        st.Page("pages/sources.py", title="Sources", icon="📚", url_path="sources"),
-        st.Page("pages/data.py", title="Data", icon="🗂️", url_path="data"),
+        st.Page("pages/map.py", title="Map", default=True),
+        st.Page("pages/article.py", title="Article", url_path="article"),
+        st.Page("pages/sources.py", title="Sources", url_path="sources"),
+        st.Page("pages/data.py", title="Data", url_path="data"),
     ]
 )
 navigation.run()
