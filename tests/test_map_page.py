@@ -1,0 +1,156 @@
+"""The Map page, run by Streamlit's AppTest against the real geodata.
+
+What reaches the browser is read from the streamlit-folium component's arguments: the base map
+script, and `feature_group` — the JavaScript for the groups that change between runs (one per
+visible layer, plus the selection outline).
+"""
+
+import json
+import re
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import layers
+import pages.common
+from layers.catalog import load_catalog
+
+GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def run_map(query: dict[str, str] | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def component_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def sent_ids(at: AppTest) -> set[str]:
+    """Feature ids whose tooltips were sent in the changing groups."""
+    return set(re.findall(r"\[\[id:([a-z0-9-]+)\]\]", component_args(at)["feature_group"]))
+
+
+def layer_ids(layer_id: str) -> set[str]:
+    catalog = load_catalog()
+    return {f.properties["id"] for f in catalog.features if f.layer.id == layer_id}
+
+
+def card_html(at: AppTest) -> str:
+    return "".join(m.value for m in at.sidebar.markdown if "feature-card" in m.value)
+
+
+def test_the_page_runs_and_sends_the_default_layers():
+    at = run_map()
+    assert not at.exception
+    catalog = load_catalog()
+    defaults = [layer for layer in catalog.layers if layer.visible]
+    assert len(GROUP.findall(component_args(at)["feature_group"])) == len(defaults)
+    expected = {f.properties["id"] for f in catalog.features if f.layer.visible}
+    assert sent_ids(at) == expected
+    assert not at.sidebar.warning
+
+
+def test_toggling_a_layer_changes_the_groups_sent_not_the_base_map():
+    at = run_map()
+    before = component_args(at)
+    at.sidebar.checkbox(key="layer:energy").check().run()
+    after = component_args(at)
+    assert layer_ids("energy") <= sent_ids(at)
+    assert after["script"] == before["script"]  # the iframe's key is a hash of this script
+    assert "energy" in at.query_params["layers"].split(",")
+    at.sidebar.checkbox(key="layer:energy").uncheck().run()
+    assert not layer_ids("energy") & sent_ids(at)
+    assert "layers" not in at.query_params  # back to the defaults: the link stays short
+
+
+def test_search_finds_a_place_by_another_spelling_and_opens_its_card():
+    at = run_map()
+    at.sidebar.text_input[0].input("Nakhichevan").run()
+    labels = [button.label for button in at.sidebar.button]
+    assert labels[0].startswith("Nakhchivan")
+    at.sidebar.button[0].click().run()
+    card = card_html(at)
+    assert 'data-feature="nakhchivan"' in card
+    # the article's own spelling, inside the highlighted phrase, with its paragraph
+    assert "between Nakhichevan and Azerbaijan proper</mark>" in card and "¶ 23" in card
+    assert at.query_params["feature"] == "nakhchivan"
+    args = component_args(at)
+    assert args["zoom"] is not None and args["center"] is not None  # the map flies there
+
+
+def test_a_map_click_selects_the_clicked_feature_with_passages_and_citations():
+    tooltip = "Shusha / Shushi town · exact [[id:shusha]]"
+    at = run_map(map={"last_object_clicked": {"lat": 39.76, "lng": 46.75},
+                      "last_object_clicked_tooltip": tooltip})
+    card = card_html(at)
+    assert 'data-feature="shusha"' in card
+    assert "Shusha Declaration" in card and "<blockquote>" in card
+    assert "[11]" in card and 'href="https://coe.mfa.gov.az/' in card
+    assert "[[id:shusha]]" in component_args(at)["feature_group"]  # the selection outline
+
+
+def test_a_click_on_something_without_an_id_changes_nothing():
+    at = run_map(map={"last_object_clicked": {"lat": 40, "lng": 45},
+                      "last_object_clicked_tooltip": "no id here"})
+    assert not card_html(at)
+
+
+def test_a_permalink_restores_selection_layers_and_view():
+    at = run_map({"feature": "jermuk", "layers": "borders,september-2022",
+                  "center": "39.8,45.6", "zoom": "9"})
+    assert 'data-feature="jermuk"' in card_html(at)
+    assert at.sidebar.checkbox(key="layer:borders").value
+    assert not at.sidebar.checkbox(key="layer:nagorno-karabakh").value
+    args = component_args(at)
+    assert args["center"] == [39.8, 45.6] and args["zoom"] == 9
+    assert sent_ids(at) == layer_ids("borders") | layer_ids("september-2022")
+    assert not at.sidebar.warning
+
+
+def test_bad_query_parameters_show_a_notice_and_the_page_still_works():
+    at = run_map({"feature": SCRIPT, "zoom": "99", "center": "north", "layers": "nope,borders"})
+    assert not at.exception
+    notices = " ".join(w.value for w in at.sidebar.warning)
+    assert "No feature has the id" in notices and "zoom" in notices and "centre" in notices
+    assert "Unknown layer ids ignored" in notices
+    assert "<script>" not in notices  # shown as escaped Markdown text, never as markup
+    assert not card_html(at)
+    assert sent_ids(at) == layer_ids("borders")
+
+
+def test_hostile_feature_text_is_rendered_as_text(tmp_path, monkeypatch):
+    directory = tmp_path / "geodata"
+    shutil.copytree(layers.GEODATA_DIR, directory)
+    path = directory / "september-2022.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    for feature in collection["features"]:
+        if feature["properties"]["id"] == "jermuk":
+            feature["properties"].update(name=SCRIPT, description=IMAGE)
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    monkeypatch.setattr(pages.common, "load_catalog", lambda: load_catalog(directory))
+    at = run_map({"feature": "jermuk"})
+    card = card_html(at)
+    groups = component_args(at)["feature_group"]
+    for payload in (SCRIPT, IMAGE):
+        assert payload not in card and payload not in groups
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+    assert "&lt;img src=x onerror=alert(1)&gt;" in card
+
