@@ -20,6 +20,8 @@ from xyzservices import TileProvider
 from layers import GEODATA_DIR
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
+BASEMAP_PANE = "basemap"
+"""A Leaflet pane below the tile pane, so a chosen online tile basemap covers the offline one."""
 
 # Drawing order (first is lowest) and style of each basemap file, as Leaflet path options.
 LAND = "#f2efe9"
@@ -63,6 +65,7 @@ def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
             control=False,
             interactive=False,
             smooth_factor=1.0,
+            pane=BASEMAP_PANE,
         ).add_to(group)
     return group
 

@@ -18,6 +18,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from layers.assets import localize, offline_map
+from layers.basemap import BASEMAP_PANE, TileBasemap
 from layers.layer import Layer, Style, feature_element, path_options, tooltip_html
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
@@ -107,12 +108,15 @@ def base_map(
         tiles=None,
         control_scale=True,
         min_zoom=2,
+        zoom_animation=False,
         max_zoom=14,
         width="100%",
         height=MAP_HEIGHT_PX,
     )
+    folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
     for group in background:
         group.add_to(fmap)
+    Attribution("Background: Natural Earth (public domain)").add_to(fmap)
     measure = folium.plugins.MeasureControl(
         position="topleft",
         primary_length_unit="kilometers",
@@ -121,8 +125,55 @@ def base_map(
         secondary_area_unit=None,
     )
     localize(measure).add_to(fmap)
+    TrackContainerSize().add_to(fmap)
     SyncViewToUrl().add_to(fmap)
     return fmap
+
+
+class TrackContainerSize(MacroElement):
+    """Tells Leaflet when its container changes size, keeping the view centred.
+
+    The component can set the view before its iframe has its final height; Leaflet only
+    listens to window resizes, so the map would stay centred on the old size and leave an
+    undrawn band. A ResizeObserver on the container fixes both.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (typeof ResizeObserver === "undefined") { return; }
+            new ResizeObserver(function () { map.invalidateSize(); })
+                .observe(map.getContainer());
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+class Attribution(MacroElement):
+    """Credits a source in the map's attribution control (the offline basemap has no tile layer
+    to carry its credit)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def tile_group(tiles: TileBasemap) -> folium.FeatureGroup:
+    """An online tile basemap as a group, so switching background never rebuilds the map."""
+    group = folium.FeatureGroup(name=tiles.name, control=False)
+    folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name=tiles.name,
+                     max_zoom=tiles.max_zoom).add_to(group)
+    return group
 
 
 def selection_group(

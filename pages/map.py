@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import markup
+from layers.basemap import online_basemaps
 from layers.card import build_card, card_html
 from layers.layer import clicked_feature_id
 from layers.legend import legend_html
@@ -15,6 +16,7 @@ from layers.mapview import (
     frame_bounds,
     layer_groups,
     selection_group,
+    tile_group,
     view_of,
     zoom_for_bounds,
 )
@@ -22,6 +24,7 @@ from layers.state import ViewState, parse_view, view_params
 from pages.common import article, basemap_groups, catalog, mentions
 
 MAP_KEY = "map"
+OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
 layer_ids = tuple(layer.id for layer in cat.layers)
@@ -91,6 +94,15 @@ with st.sidebar:
             st.checkbox(layer.title, key=f"layer:{layer.id}")
     visible = tuple(lid for lid in layer_ids if st.session_state.get(f"layer:{lid}"))
 
+    tiles_by_name = {tiles.name: tiles for tiles in online_basemaps()}
+    background = st.radio(
+        "Background",
+        [OFFLINE_BACKGROUND, *tiles_by_name],
+        key="background",
+        format_func=lambda name: name if name == OFFLINE_BACKGROUND else f"{name} (online)",
+        help="The offline map always works. Tile backgrounds need an internet connection.",
+    )
+
     with st.expander("Legend", expanded=True):
         st.markdown(legend_html([cat.layer(lid) for lid in visible]), unsafe_allow_html=True)
 
@@ -109,6 +121,8 @@ default_center = ((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2)
 fmap = base_map(default_center, zoom_for_bounds(frame), background=basemap_groups())
 
 groups_to_add = layer_groups(cat.layers, visible)
+if background in tiles_by_name:
+    groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 if selected is not None:
     chosen = cat.feature(selected)
     groups_to_add.append(

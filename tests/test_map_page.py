@@ -154,3 +154,13 @@ def test_hostile_feature_text_is_rendered_as_text(tmp_path, monkeypatch):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
     assert "&lt;img src=x onerror=alert(1)&gt;" in card
 
+
+
+def test_the_offline_background_is_the_default_and_tiles_are_opt_in():
+    at = run_map()
+    assert "L.tileLayer" not in component_args(at)["feature_group"]
+    assert "tileLayer" not in component_args(at)["script"]  # the first view needs no network
+    at.sidebar.radio(key="background").set_value("OpenStreetMap.Mapnik").run()
+    groups = component_args(at)["feature_group"]
+    assert "L.tileLayer" in groups and "tile.openstreetmap.org" in groups
+    assert "OpenStreetMap" in groups  # the attribution travels with the tiles
