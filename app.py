@@ -11,6 +11,7 @@ st.set_page_config(
 navigation = st.navigation(
     [
         st.Page("pages/map.py", title="Map", default=True),
+        st.Page("pages/briefing.py", title="Briefing", url_path="briefing"),
         st.Page("pages/article.py", title="Article", url_path="article"),
         st.Page("pages/sources.py", title="Sources", url_path="sources"),
         st.Page("pages/data.py", title="Data", url_path="data"),

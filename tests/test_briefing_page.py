@@ -1,0 +1,344 @@
+"""The Briefing page, run by Streamlit's AppTest against the real geodata and default storyboard.
+
+The first tests pin the page's pure helpers (`layers.briefing_view`); the rest run the whole app
+(`app.py` and its st.navigation) and switch to the Briefing page. What the map receives is read
+from the streamlit-folium component's arguments: `script` is the base map (its hash keys the
+iframe), `feature_group` the scene's layers and highlights, `center`/`zoom` the framing.
+"""
+
+import html
+import json
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import layers
+import layers.briefing_html
+import layers.briefing_pdf
+import layers.storyboard
+from layers.article import load_article
+from layers.briefing_view import (
+    MAP_COLUMN_PX,
+    available_briefings,
+    keyboard_script,
+    parse_scene_param,
+    passages_html,
+    resolve_briefing,
+    scene_camera,
+)
+from layers.card import reference_html
+from layers.catalog import load_catalog
+from layers.mapview import MAP_HEIGHT_PX
+from layers.markup import markdown_literal
+from layers.storyboard import load_storyboard, passage_text, scene_citations
+from layers.storyboard_edit import FRAME_HIGHLIGHT, features_bounds
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def default():
+    """The default storyboard as the loader reads it: what the page starts from."""
+    board, issues = load_storyboard(layers.storyboard.DEFAULT_STORYBOARD, load_catalog(),
+                                    load_article())
+    assert not issues and len(board.scenes) >= 3
+    return board
+
+
+# --- pure helpers --------------------------------------------------------------------------------
+
+def test_scene_parameter_is_one_based_and_anything_else_opens_scene_one_with_a_notice():
+    assert parse_scene_param(None, 8) == (0, None)
+    assert parse_scene_param("3", 8) == (2, None)
+    assert parse_scene_param("8", 8) == (7, None)
+    for bad in ("0", "9", "99", "x", "-1", "2.5", "３", SCRIPT):
+        index, notice = parse_scene_param(bad, 8)
+        assert index == 0 and notice and "Scene 1 is shown" in notice
+
+
+def test_briefing_parameter_names_only_files_in_the_briefings_folder(tmp_path):
+    (tmp_path / "default.json").write_text("{}")
+    (tmp_path / "alpha.json").write_text("{}")
+    files = available_briefings(tmp_path)
+    assert list(files) == ["default", "alpha"]
+    assert resolve_briefing(None, files) == ("default", None)
+    assert resolve_briefing("alpha", files) == ("alpha", None)
+    stem, notice = resolve_briefing("../../etc/passwd", files)
+    assert stem == "default" and "no storyboard" in notice
+
+
+def test_keyboard_script_clicks_the_buttons_but_not_while_typing():
+    script = keyboard_script("briefing-prev", "briefing-next")
+    body = script.removeprefix("<script>").removesuffix("</script>")
+    assert "<" not in body  # an HTML sanitiser would read "<" as the start of a tag
+    assert '"ArrowLeft": "briefing-prev"' in body and '"ArrowRight": "briefing-next"' in body
+    assert "window.parent" in body and "'.st-key-'+key+' button'" in body
+    for guard in ("TEXTAREA", "INPUT", "contenteditable", "e.ctrlKey"):
+        assert guard in body
+    assert "removeEventListener" in body  # a rerun replaces the listener, never stacks one
+
+
+def test_passages_are_quoted_exactly_and_link_to_their_paragraph(default):
+    article = load_article()
+    scene = next(s for s in default.scenes if s.passages)
+    rendered = passages_html(scene, article)
+    for ref in scene.passages:
+        assert html.escape(passage_text(ref, article)) in rendered
+        number = article.paragraph(ref.paragraph).number
+        assert f'<a href="article?paragraph={ref.paragraph}" target="_self">¶ {number}</a>' \
+            in rendered
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+def open_briefing(**query: str) -> AppTest:
+    """The app run once on its default page, then switched to the Briefing page."""
+    at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.query_params.update(query)
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def progress(at: AppTest) -> str:
+    (bar,) = at.get("progress")
+    return bar.proto.text
+
+
+def scene_title(at: AppTest) -> str:
+    return at.main.subheader[0].value
+
+
+def component_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def text_column(at: AppTest) -> str:
+    """The scene's passages, citations and (in presenter view) notes, as sent to the browser."""
+    return "".join(m.value for m in at.main.markdown if m.allow_html)
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.sidebar.file_uploader(key="briefing-upload").set_value(
+        (name, content, "application/json")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_page_opens_on_scene_one_framed_layered_and_cited(default):
+    at = open_briefing()
+    first = default.scenes[0]
+    assert progress(at) == f"Scene 1 of {len(default.scenes)}"
+    assert scene_title(at) == markdown_literal(first.title)
+    args = component_args(at)
+    center, zoom = scene_camera(first.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
+    assert args["center"] == list(center) and args["zoom"] == zoom
+    for fid in first.highlight:
+        assert f"[[id:{fid}]]" in args["feature_group"]
+    column = text_column(at)
+    assert passages_html(first, load_article()) in column
+    assert at.query_params["scene"] == "1" and "briefing" not in at.query_params
+    assert at.button(key="briefing-prev").disabled
+    assert at.get("iframe")  # the keyboard script
+
+
+def test_next_and_previous_change_scene_progress_and_url_but_not_the_base_map(default):
+    at = open_briefing()
+    base = component_args(at)["script"]
+    at.button(key="briefing-next").click().run()
+    assert progress(at) == f"Scene 2 of {len(default.scenes)}"
+    assert scene_title(at) == markdown_literal(default.scenes[1].title)
+    assert at.query_params["scene"] == "2"
+    assert component_args(at)["script"] == base  # same iframe, new groups and camera
+    second = default.scenes[1]
+    for fid in second.highlight:
+        assert f"[[id:{fid}]]" in component_args(at)["feature_group"]
+    article = load_article()
+    cited = scene_citations(second, article)
+    assert cited, "the second default scene quotes sentences that cite references"
+    for number in cited:  # full references with working links
+        assert reference_html(article.reference(number)) in text_column(at)
+    at.button(key="briefing-prev").click().run()
+    assert progress(at).startswith("Scene 1 of")
+
+
+def test_the_last_scene_disables_next(default):
+    at = open_briefing(scene=str(len(default.scenes)))
+    assert at.button(key="briefing-next").disabled
+
+
+def test_scene_parameter_opens_that_scene(default):
+    at = open_briefing(scene="3")
+    assert progress(at) == f"Scene 3 of {len(default.scenes)}"
+    assert scene_title(at) == markdown_literal(default.scenes[2].title)
+    assert not at.sidebar.warning
+
+
+@pytest.mark.parametrize("query", [{"scene": "99"}, {"scene": "x"}, {"briefing": "nope"}])
+def test_bad_parameters_show_a_notice_and_open_scene_one(query):
+    at = open_briefing(**query)
+    assert progress(at).startswith("Scene 1 of")
+    assert at.sidebar.warning, "the bad value must be named in a notice"
+    assert at.query_params["scene"] == "1"
+
+
+def test_a_briefing_parameter_opens_that_file(tmp_path, monkeypatch, default):
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    shutil.copy(layers.storyboard.DEFAULT_STORYBOARD, folder / "default.json")
+    short = json.loads(layers.storyboard.DEFAULT_STORYBOARD.read_text(encoding="utf-8"))
+    short["title"] = "Two scenes only"
+    short["scenes"] = short["scenes"][:2]
+    (folder / "short.json").write_text(json.dumps(short), encoding="utf-8")
+    monkeypatch.setattr(layers.storyboard, "DEFAULT_STORYBOARD", folder / "default.json")
+    at = open_briefing(briefing="short", scene="2")
+    assert at.main.title[0].value == "Two scenes only"
+    assert progress(at) == "Scene 2 of 2"
+    assert at.query_params["briefing"] == "short"
+
+
+def test_presenter_view_shows_the_notes_and_the_next_title(default):
+    at = open_briefing()
+    notes = html.escape(default.scenes[0].notes, quote=True)
+    assert 'class="notes"' not in text_column(at)  # the audience never sees the notes
+    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
+    assert notes[:60] in text_column(at)
+    assert markdown_literal(f"Next: {default.scenes[1].title}") in [c.value for c in at.caption]
+
+
+def test_editing_notes_keeps_them_for_that_scene():
+    at = open_briefing()
+    (notes,) = [t for t in at.text_area if t.label == "Speaker notes for scene 1"]
+    notes.input("Pause for questions.").run()
+    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
+    assert '<div class="notes">Pause for questions.</div>' in text_column(at)
+
+
+def test_the_builder_adds_a_scene_after_the_current_one_and_shows_it(default):
+    at = open_briefing()
+    at.text_input(key="builder-title").input("Jermuk up close").run()
+    at.multiselect(key="builder-highlight").set_value(["jermuk"]).run()
+    at.multiselect(key="builder-layers").set_value(["borders", "september-2022"]).run()
+    at.radio(key="builder-frame").set_value(FRAME_HIGHLIGHT).run()
+    at.multiselect(key="builder-paragraphs").set_value(["p1"]).run()
+    at.multiselect(key="builder-sentences-p1").set_value([0]).run()
+    at.button(key="builder-add").click().run()
+    assert not at.exception
+    assert progress(at) == f"Scene 2 of {len(default.scenes) + 1}"
+    assert scene_title(at) == "Jermuk up close"
+    args = component_args(at)
+    jermuk = features_bounds(load_catalog(), ["jermuk"])
+    center, zoom = scene_camera(jermuk, MAP_COLUMN_PX, MAP_HEIGHT_PX)
+    assert args["center"] == list(center) and args["zoom"] == zoom
+    assert html.escape(load_article().paragraph("p1").sentences[0].text) in text_column(at)
+    assert at.text_input(key="builder-title").value == ""  # ready for the next one
+
+
+def test_the_builder_says_what_is_missing_and_adds_nothing(default):
+    at = open_briefing()
+    at.radio(key="builder-frame").set_value(FRAME_HIGHLIGHT).run()
+    at.multiselect(key="builder-highlight").set_value([]).run()
+    at.text_input(key="builder-title").input("No frame").run()
+    at.button(key="builder-add").click().run()
+    assert "Pick at least one feature" in " ".join(e.value for e in at.error)
+    assert progress(at) == f"Scene 1 of {len(default.scenes)}"
+
+
+def test_scenes_move_up_and_down_and_delete(default):
+    at = open_briefing()
+    first, second = (markdown_literal(s.title) for s in default.scenes[:2])
+    at.button(key="scene-down-0").click().run()
+    assert scene_title(at) == first and progress(at).startswith("Scene 2 of")
+    at.button(key="scene-show-0").click().run()
+    assert scene_title(at) == second
+    at.button(key="scene-up-1").click().run()
+    assert scene_title(at) == first and progress(at).startswith("Scene 1 of")
+    at.button(key="scene-delete-0").click().run()
+    assert progress(at) == f"Scene 1 of {len(default.scenes) - 1}"
+    assert scene_title(at) == second
+
+
+def broken_storyboard() -> bytes:
+    good = {"title": "Good", "frame": {"features": ["armenia"]}, "layers": ["borders"]}
+    return json.dumps({"title": "Mixed", "scenes": [
+        good,
+        {**good, "title": "Half good", "highlight": ["jermuk", "atlantis"]},
+        {"title": "No frame", "layers": ["borders"]},
+    ]}).encode()
+
+
+def test_a_broken_upload_lists_every_issue_and_loads_the_rest():
+    at = upload(open_briefing(), "mixed.json", broken_storyboard())
+    assert at.main.title[0].value == "Mixed"
+    assert progress(at) == "Scene 1 of 2"
+    listed = " ".join(m.value for m in at.main.markdown)
+    assert markdown_literal('Scene 2 “Half good” · highlight: no feature has the id "atlantis"') \
+        in listed
+    assert markdown_literal("Scene 3 “No frame” · frame: is missing; scene skipped") in listed
+
+
+@pytest.mark.parametrize("content", [b"this is not json {", b"\xff\xfe\x00garbage",
+                                     b"[1, 2, 3]", b"{" + b" " * 1_000_001 + b"}"])
+def test_an_unusable_upload_keeps_the_current_storyboard(default, content):
+    at = open_briefing(scene="2")
+    at = upload(at, "garbage.json", content)
+    assert at.main.title[0].value == markdown_literal(default.title)
+    assert progress(at) == f"Scene 2 of {len(default.scenes)}"
+    message = " ".join(e.value for e in at.error) + " ".join(w.value for w in at.main.warning)
+    assert "unchanged" in message
+
+
+def test_markup_in_an_uploaded_storyboard_is_shown_as_text():
+    hostile = {"title": SCRIPT, "description": SCRIPT, "scenes": [
+        {"title": SCRIPT, "frame": {"features": ["armenia"]}, "notes": SCRIPT},
+        {"title": SCRIPT + " two", "frame": {"features": ["azerbaijan"]}, "notes": ""},
+    ]}
+    at = upload(open_briefing(), "hostile.json", json.dumps(hostile).encode())
+    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
+    raw_html = "".join(m.value for m in at.markdown if m.allow_html)
+    assert "<script" not in raw_html
+    assert html.escape(SCRIPT) in raw_html  # the notes, escaped
+    for shown in (at.main.title[0].value, scene_title(at), at.caption[0].value):
+        assert shown.startswith(markdown_literal(SCRIPT))  # Markdown shows it as typed
+
+
+def test_reset_returns_to_the_default_storyboard(default):
+    at = upload(open_briefing(), "mixed.json", broken_storyboard())
+    at.sidebar.button(key="briefing-reset").click().run()
+    assert at.main.title[0].value == markdown_literal(default.title)
+    assert progress(at) == f"Scene 1 of {len(default.scenes)}"
+
+
+def test_handouts_are_prepared_on_demand_for_the_current_storyboard(monkeypatch, default):
+    made = []
+
+    def fake_html(board, catalog, article):
+        made.append(board.title)
+        return "<html></html>"
+
+    monkeypatch.setattr(layers.briefing_html, "export_html", fake_html)
+    monkeypatch.setattr(layers.briefing_pdf, "export_pdf", lambda board, c, a: b"%PDF-1.7")
+    at = open_briefing()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Save storyboard (JSON)"]  # nothing is generated until asked for
+    at.sidebar.button(key="briefing-prepare").click().run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Save storyboard (JSON)", "Download offline HTML", "Download PDF"]
+    at.button(key="briefing-next").click().run()
+    assert len(made) == 1  # the same storyboard is not exported twice
+    at = upload(at, "mixed.json", broken_storyboard())
+    assert [b.proto.label for b in at.get("download_button")] == ["Save storyboard (JSON)"]
+    assert made == [default.title]
