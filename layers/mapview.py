@@ -108,6 +108,8 @@ def base_map(
         tiles=None,
         control_scale=True,
         min_zoom=2,
+        # Without animation the component's first setView (a permalink or a selection) takes
+        # effect at once; animated, it left vector layers projected at the old zoom.
         zoom_animation=False,
         max_zoom=14,
         width="100%",
@@ -125,30 +127,8 @@ def base_map(
         secondary_area_unit=None,
     )
     localize(measure).add_to(fmap)
-    TrackContainerSize().add_to(fmap)
     SyncViewToUrl().add_to(fmap)
     return fmap
-
-
-class TrackContainerSize(MacroElement):
-    """Tells Leaflet when its container changes size, keeping the view centred.
-
-    The component can set the view before its iframe has its final height; Leaflet only
-    listens to window resizes, so the map would stay centred on the old size and leave an
-    undrawn band. A ResizeObserver on the container fixes both.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            if (typeof ResizeObserver === "undefined") { return; }
-            new ResizeObserver(function () { map.invalidateSize(); })
-                .observe(map.getContainer());
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
 
 
 class Attribution(MacroElement):

@@ -80,9 +80,18 @@ with st.sidebar:
             if st.button(
                 f"{found.properties['name']} · {found.layer.title}",
                 key=f"hit:{hit}",
-                use_container_width=True,
+                width="stretch",
             ):
                 select(hit)
+
+    selected = st.session_state.selected
+    if selected is not None:
+        card = build_card(cat.feature(selected), article(), mentions(), cat.sources)
+        st.markdown(card_html(card), unsafe_allow_html=True)
+        if st.button("Clear selection", key="clear-selection"):
+            select(None)
+            st.rerun()
+        st.divider()
 
     st.subheader("Layers")
     groups: dict[str, list] = {}
@@ -106,14 +115,6 @@ with st.sidebar:
     with st.expander("Legend", expanded=True):
         st.markdown(legend_html([cat.layer(lid) for lid in visible]), unsafe_allow_html=True)
 
-    selected = st.session_state.selected
-    if selected is not None:
-        st.divider()
-        card = build_card(cat.feature(selected), article(), mentions(), cat.sources)
-        st.markdown(card_html(card), unsafe_allow_html=True)
-        if st.button("Clear selection", key="clear-selection"):
-            select(None)
-            st.rerun()
 
 # --- the map -------------------------------------------------------------------------------------
 frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
