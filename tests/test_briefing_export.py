@@ -1,0 +1,133 @@
+"""The two hand-outs of a storyboard: one offline HTML file and a PDF with a page per scene."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from layers import markup
+from layers.article import load_article
+from layers.briefing_html import MissingAssets, export_html
+from layers.briefing_pdf import export_pdf
+from layers.catalog import load_catalog
+from layers.storyboard import (
+    DEFAULT_STORYBOARD,
+    Storyboard,
+    load_storyboard,
+    parse_storyboard,
+    passage_text,
+    scene_citations,
+)
+
+CATALOG = load_catalog()
+ARTICLE = load_article()
+# Any absolute or protocol-relative URL: http://host, https://host, //host.
+URL = re.compile(r"(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s\"'<>)]*")
+ATTRIBUTE = re.compile(r"\b(src|href)\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE)
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]*)")
+
+
+@pytest.fixture(scope="module")
+def storyboard() -> Storyboard:
+    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, CATALOG, ARTICLE)
+    assert issues == []
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def html(storyboard: Storyboard) -> str:
+    return export_html(storyboard, CATALOG, ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def pdf(storyboard: Storyboard) -> PdfReader:
+    return PdfReader(io.BytesIO(export_pdf(storyboard, CATALOG, ARTICLE)))
+
+
+def cited_urls(storyboard: Storyboard) -> set[str]:
+    return {ARTICLE.reference(n).url for scene in storyboard.scenes
+            for n in scene_citations(scene, ARTICLE)}
+
+
+def test_html_has_no_url_but_the_citations(html, storyboard):
+    found = {match.rstrip(".,;") for match in URL.findall(html)}
+    assert found == cited_urls(storyboard)
+
+
+def test_html_references_no_other_file(html, storyboard):
+    markup_only = SCRIPT_OR_STYLE.sub("", html)
+    for name, value in ATTRIBUTE.findall(markup_only):
+        assert value in cited_urls(storyboard) or value.startswith("#"), (name, value)
+    for value in CSS_URL.findall(html):
+        assert value.startswith(("data:", "#")), value
+    assert "<script src" not in html and "<link" not in html
+
+
+def test_html_inlines_leaflet_without_its_home_page_link(html):
+    assert "Leaflet 1.9.3, a JS library for interactive maps. leafletjs.com" in html
+    assert "(c) 2010-2022 Vladimir Agafonkin" in html  # the licence header is kept
+    assert "prefix: false" in html
+
+
+def test_html_embeds_json_that_cannot_close_its_script(storyboard):
+    hostile = parse_storyboard(
+        {"title": "</script><script>alert(1)</script>", "description": "<b>x</b>",
+         "scenes": [{"title": "A </script> scene", "frame": {"features": ["armenia"]},
+                     "layers": ["borders"], "notes": "`${x}` <img src=x>"}]},
+        CATALOG, ARTICLE)[0]
+    page = export_html(hostile, CATALOG, ARTICLE)
+    assert "<script>alert(1)" not in page
+    assert "<img src=x>" not in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    data = page.split('<script type="application/json" id="briefing-data">')[1]
+    assert data.index("</script>") > 0 and "</" not in data[: data.index("</script>")]
+
+
+def test_html_shows_every_passage_and_citation(html, storyboard):
+    for scene in storyboard.scenes:
+        assert f"<h2>{markup.text(scene.title)}</h2>" in html
+        for ref in scene.passages:
+            assert markup.text(passage_text(ref, ARTICLE)) in html
+    for url in cited_urls(storyboard):
+        assert f'href="{url}"' in html
+
+
+def test_html_export_says_to_run_make_assets_when_leaflet_is_missing(storyboard, tmp_path):
+    with pytest.raises(MissingAssets, match="run `make assets` first"):
+        export_html(storyboard, CATALOG, ARTICLE, vendor_dir=tmp_path)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pdf_has_title_scene_and_sources_pages(pdf, storyboard):
+    assert len(pdf.pages) == len(storyboard.scenes) + 2
+    assert storyboard.title.split(":")[0] in pdf.pages[0].extract_text()
+    sources = _normalised(pdf.pages[-1].extract_text())
+    assert "Sources" in sources
+    assert "Natural Earth" in sources and "GeoNames" in sources
+
+
+def test_pdf_scene_pages_quote_their_passages(pdf, storyboard):
+    for number, scene in enumerate(storyboard.scenes, start=1):
+        page = _normalised(pdf.pages[number].extract_text())
+        assert scene.title in page
+        for ref in scene.passages:
+            words = passage_text(ref, ARTICLE).split()
+            fragment = " ".join(words[:6])  # a distinctive opening, shorter than a wrapped line
+            assert fragment in page, (scene.title, fragment)
+            assert f"¶ {ARTICLE.paragraph(ref.paragraph).number}" in page
+
+
+def test_pdf_scene_pages_give_full_references(pdf, storyboard):
+    for number, scene in enumerate(storyboard.scenes, start=1):
+        page = _normalised(pdf.pages[number].extract_text()).replace(" ", "")
+        for n in scene_citations(scene, ARTICLE):
+            reference = ARTICLE.reference(n)
+            assert reference.title.replace(" ", "") in page
+            assert reference.url.replace(" ", "") in page
