@@ -2,6 +2,7 @@
 
   check   validate geodata/ against the schema and the article; exit 1 listing every problem
   index   print the feature ↔ paragraph ↔ citation index as JSON or CSV
+  export-briefing   write a storyboard as one offline HTML file and/or a PDF handout
 
 Each command is a function taking the parsed arguments and returning the exit status; adding one
 is a `_add_<name>` parser builder plus its function.
@@ -14,14 +15,18 @@ import csv
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import layers
 from layers.article import Article, load_article
+from layers.briefing_html import MissingAssets, export_html
+from layers.briefing_pdf import export_pdf
 from layers.catalog import Catalog, CatalogError, load_catalog, validate_catalog
 from layers.mentions import INDEX_COLUMNS, build_index, index_rows
 from layers.schema import Problem
+from layers.storyboard import DEFAULT_STORYBOARD, load_storyboard
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     _add_check(commands)
     _add_index(commands)
+    _add_export_briefing(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 
@@ -113,6 +119,55 @@ def _index(args: argparse.Namespace) -> int:
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "citations": ";".join(map(str, row["citations"]))})
+    return 0
+
+
+def _add_export_briefing(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "export-briefing", help="write a storyboard as offline HTML and/or a PDF handout",
+        description="Load a storyboard (content/briefings/default.json when none is given), "
+        "print any issues found in it, and write the exports asked for, each with its size and "
+        "the time it took. The HTML export needs `make assets` (it inlines Leaflet).",
+    )
+    parser.add_argument("storyboard", nargs="?", type=Path, default=DEFAULT_STORYBOARD,
+                        metavar="STORYBOARD", help="storyboard JSON file")
+    parser.add_argument("--html", type=Path, metavar="OUT.html", help="self-contained HTML")
+    parser.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="PDF handout")
+    _data_options(parser)
+    parser.set_defaults(run=_export_briefing)
+
+
+def _export_briefing(args: argparse.Namespace) -> int:
+    if args.html is None and args.pdf is None:
+        print("export-briefing: nothing to do; give --html OUT.html and/or --pdf OUT.pdf",
+              file=sys.stderr)
+        return 2
+    article = load_article(args.article)
+    try:
+        catalog = load_catalog(args.geodata)
+    except CatalogError as error:
+        print(f"cannot load the geodata: {error}", file=sys.stderr)
+        return 1
+    storyboard, issues = load_storyboard(args.storyboard, catalog, article)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    if not storyboard.scenes:
+        print(f"{args.storyboard}: no usable scene; nothing exported", file=sys.stderr)
+        return 1
+    print(f"{args.storyboard}: {len(storyboard.scenes)} scenes, {len(issues)} issue(s)")
+    exports = [(path, render) for path, render in (
+        (args.html, lambda: export_html(storyboard, catalog, article).encode("utf-8")),
+        (args.pdf, lambda: export_pdf(storyboard, catalog, article)),
+    ) if path is not None]
+    for path, render in exports:
+        started = time.perf_counter()
+        try:
+            data = render()
+        except MissingAssets as error:
+            print(f"cannot export {path}: {error}", file=sys.stderr)
+            return 1
+        path.write_bytes(data)
+        print(f"wrote {path}: {len(data):,} bytes in {time.perf_counter() - started:.2f} s")
     return 0
 
 

@@ -131,3 +131,25 @@ def test_pdf_scene_pages_give_full_references(pdf, storyboard):
             reference = ARTICLE.reference(n)
             assert reference.title.replace(" ", "") in page
             assert reference.url.replace(" ", "") in page
+
+
+def test_cli_exports_the_default_storyboard(tmp_path, capsys):
+    from layers.__main__ import main
+
+    out = tmp_path / "briefing.html"
+    assert main(["export-briefing", "--html", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "8 scenes, 0 issue(s)" in printed
+    assert f"wrote {out}: {out.stat().st_size:,} bytes in " in printed
+
+
+def test_cli_prints_storyboard_issues_and_refuses_an_empty_one(tmp_path, capsys):
+    from layers.__main__ import main
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"title": "x", "scenes": [{"title": "Lost"}]}', encoding="utf-8")
+    assert main(["export-briefing", str(broken), "--html", str(tmp_path / "b.html")]) == 1
+    errors = capsys.readouterr().err
+    assert "Scene 1 “Lost” · frame: is missing; scene skipped" in errors
+    assert "no usable scene; nothing exported" in errors
+    assert not (tmp_path / "b.html").exists()
