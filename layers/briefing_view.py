@@ -17,8 +17,10 @@ from layers.mapview import zoom_for_bounds
 from layers.storyboard import PassageRef, Scene, passage_text, scene_citations
 
 DEFAULT_STEM = "default"
-MAP_COLUMN_PX = 720
-"""About the map column's width on the Briefing page (wide layout); scenes pick their zoom by it."""
+MAP_COLUMN_PX = 540
+"""The map column's width on the Briefing page (3/5 of the wide layout's main area on a common
+laptop screen); scenes pick their zoom by it, so a wider screen shows a little more around the
+frame rather than a narrower one cutting it off."""
 PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
 
