@@ -2,11 +2,9 @@
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 
-from layers.article import load_article
 from layers.article_view import (
     mentioned_places,
     paragraph_body_html,
@@ -17,10 +15,8 @@ from layers.article_view import (
     references_html,
     scroll_script,
 )
-from layers.catalog import Catalog, Feature, load_catalog
 from layers.mentions import build_index
 
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 TAG = re.compile(r"<[^>]*>")
 PLACE_LINK = re.compile(
     r'<a class="place" href="\./\?feature=([a-z0-9-]+)" target="_self" '
@@ -31,27 +27,6 @@ PLACE_LINK = re.compile(
 def visible_text(fragment: str) -> str:
     """What a reader sees: tags removed, entities decoded."""
     return html.unescape(TAG.sub("", fragment))
-
-
-def with_properties(catalog: Catalog, feature_id: str, **changes: object) -> Catalog:
-    """A copy of `catalog` in which one feature's properties are changed."""
-    features = tuple(
-        Feature(layer, {**props, **changes}, geometry) if props["id"] == feature_id
-        else Feature(layer, props, geometry)
-        for layer, props, geometry in catalog.features
-    )
-    return Catalog(layers=catalog.layers, sources=catalog.sources, files=catalog.files,
-                   features=features)
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article()
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(FIXTURE)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +65,9 @@ def test_citation_markers_link_to_the_reference_list(article, catalog, index):
     assert cites == [("1", "1"), ("2", "2"), ("3", "3")]
 
 
-def test_overlapping_places_link_each_stretch_to_the_most_specific_feature(article, catalog):
+def test_overlapping_places_link_each_stretch_to_the_most_specific_feature(
+    article, catalog, with_properties
+):
     wider = with_properties(catalog, "seven-regions", article=[
         {"paragraph": "p5", "phrase": "the seven regions captured by Armenia"}])
     index = build_index(article, wider)
@@ -145,7 +122,7 @@ def test_filter_finds_the_paragraphs_that_mention_a_place(catalog, index):
     assert "Reported strike" not in names  # never named in the text
 
 
-def test_hostile_name_and_description_are_shown_as_text(article, catalog):
+def test_hostile_name_and_description_are_shown_as_text(article, catalog, with_properties):
     hostile = with_properties(catalog, "seven-regions", name="<script>alert(1)</script>",
                               description="<img src=x onerror=alert(1)>")
     index = build_index(article, hostile)

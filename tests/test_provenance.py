@@ -1,12 +1,7 @@
 """The Sources page: which features rest on each reference, and which datasets made the map."""
 
 import html
-from pathlib import Path
 
-import pytest
-
-from layers.article import load_article
-from layers.catalog import Catalog, Feature, load_catalog
 from layers.mentions import build_index
 from layers.provenance import (
     CITES,
@@ -16,29 +11,6 @@ from layers.provenance import (
     cited_references,
     datasets_frame,
 )
-
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
-
-
-def with_properties(catalog: Catalog, feature_id: str, **changes: object) -> Catalog:
-    """A copy of `catalog` in which one feature's properties are changed."""
-    features = tuple(
-        Feature(layer, {**props, **changes}, geometry) if props["id"] == feature_id
-        else Feature(layer, props, geometry)
-        for layer, props, geometry in catalog.features
-    )
-    return Catalog(layers=catalog.layers, sources=catalog.sources, files=catalog.files,
-                   features=features)
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article()
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(FIXTURE)
 
 
 def how_by_id(cited):
@@ -59,7 +31,7 @@ def test_a_feature_rests_on_what_it_cites_and_on_markers_of_sentences_naming_it(
     assert "baku" not in how_by_id(cited[0])
 
 
-def test_citing_wins_over_being_named_and_a_feature_appears_once(article, catalog):
+def test_citing_wins_over_being_named_and_a_feature_appears_once(article, catalog, with_properties):
     citing = with_properties(catalog, "baku", citations=[2])
     cited = cited_references(article, citing, build_index(article, citing))
     ids = [feature.id for feature in cited[1].features]
@@ -78,7 +50,7 @@ def test_reference_html_links_out_and_links_each_feature_to_the_map(article, cat
     assert "No feature on the map rests on this reference." in cited_reference_html(unused)
 
 
-def test_hostile_feature_name_is_escaped(article, catalog):
+def test_hostile_feature_name_is_escaped(article, catalog, with_properties):
     hostile = with_properties(catalog, "reported-strike", name="<img src=x onerror=alert(1)>")
     cited = cited_references(article, hostile, build_index(article, hostile))
     block = cited_reference_html(cited[0])

@@ -1,0 +1,38 @@
+"""Shared test data: the real article and the small fixture catalog in tests/fixtures/geodata."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from layers.article import Article, load_article
+from layers.catalog import Catalog, Feature, load_catalog
+
+FIXTURE_GEODATA = Path(__file__).parent / "fixtures" / "geodata"
+
+
+@pytest.fixture(scope="session")
+def article() -> Article:
+    return load_article()
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The fixture catalog (two small layers), independent of the built geodata."""
+    return load_catalog(FIXTURE_GEODATA)
+
+
+def _with_properties(catalog: Catalog, feature_id: str, **changes: object) -> Catalog:
+    features = tuple(
+        Feature(layer, {**props, **changes}, geometry) if props["id"] == feature_id
+        else Feature(layer, props, geometry)
+        for layer, props, geometry in catalog.features
+    )
+    return Catalog(layers=catalog.layers, sources=catalog.sources, files=catalog.files,
+                   features=features)
+
+
+@pytest.fixture
+def with_properties() -> Callable[..., Catalog]:
+    """A function giving a copy of a catalog in which one feature's properties are changed."""
+    return _with_properties
