@@ -100,8 +100,13 @@ def base_map(
     center: tuple[float, float],
     zoom: int,
     background: Iterable[folium.FeatureGroup] = (),
+    sync_url: bool = True,
 ) -> folium.Map:
-    """The base map: same options and background on every run, so the iframe is never rebuilt."""
+    """The base map: same options and background on every run, so the iframe is never rebuilt.
+
+    `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
+    address means something else (a briefing's `?scene=`) leave it off.
+    """
     fmap = offline_map(
         location=center,
         zoom_start=zoom,
@@ -127,7 +132,8 @@ def base_map(
         secondary_area_unit=None,
     )
     localize(measure).add_to(fmap)
-    SyncViewToUrl().add_to(fmap)
+    if sync_url:
+        SyncViewToUrl().add_to(fmap)
     return fmap
 
 

@@ -204,9 +204,12 @@ def used_layer_ids(storyboard: Storyboard, catalog: Catalog) -> tuple[str, ...]:
     return tuple(layer.id for layer in catalog.layers if layer.id in used)
 
 
-def _decode(raw: str | bytes | dict, top: _Issues) -> object | None:
-    """The JSON value of `raw`, or None after recording why it cannot be read."""
-    if isinstance(raw, dict):
+def _decode(raw: str | bytes | object, top: _Issues) -> object | None:
+    """The JSON value of `raw`, or None after recording why it cannot be read.
+
+    Already-decoded JSON (a dict, or a list someone loaded) passes through for the caller's
+    "must be an object" check rather than failing here."""
+    if not isinstance(raw, str | bytes):
         return raw
     if isinstance(raw, bytes):
         try:

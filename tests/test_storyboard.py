@@ -255,3 +255,9 @@ def test_round_trip_through_json_is_identity():
         assert issues == []
         assert again == storyboard
         assert storyboard_to_json(again) == storyboard_to_json(storyboard)
+
+
+def test_already_decoded_json_that_is_not_an_object_is_an_issue_not_a_crash():
+    storyboard, issues = parse([1, 2])
+    assert storyboard.scenes == ()
+    assert len(issues) == 1 and "object" in str(issues[0])
