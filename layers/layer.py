@@ -5,11 +5,13 @@ Loading lives in `catalog.py`; assembling layers into a map lives in `mapview.py
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 import folium
 import geopandas as gpd
+from folium.utilities import JsCode
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -147,15 +149,24 @@ def clicked_feature_id(tooltip_text: str | None) -> str | None:
 
 def feature_element(geometry: BaseGeometry, options: dict[str, object], radius: float,
                     tooltip: str) -> folium.Element:
-    """A folium element for one geometry: circle markers for points, GeoJSON paths otherwise."""
+    """A folium element for one geometry: circle markers for points, GeoJSON paths otherwise.
+
+    The GeoJSON tooltip is bound to each drawn path (`onEachFeature`), not to the GeoJson group
+    as `tooltip=` would: streamlit-folium 0.27 reads a click's tooltip from the clicked path, or
+    else calls the group's tooltip content as a function, which a string is not, so a click on
+    an area kept returning the previously clicked marker's id (seen in Chromium).
+    """
     if geometry.geom_type == "Point":
         return folium.CircleMarker(location=(geometry.y, geometry.x), radius=radius,
                                    fill=True, tooltip=folium.Tooltip(tooltip), **options)
+    text = json.dumps(tooltip).replace("</", "<\\/")  # a JS string that cannot close <script>
     return folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
         style_function=lambda _feature, opts=options: opts,
         highlight_function=lambda _feature, opts=options: {"weight": float(opts["weight"]) + 2},
-        tooltip=folium.Tooltip(tooltip),
+        on_each_feature=JsCode(
+            f"function (feature, layer) {{ layer.bindTooltip({text}, {{sticky: true}}); }}"
+        ),
         smooth_factor=1.0,
     )
 
