@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint check geodata assets basemap clean
+.PHONY: run test lint check geodata assets basemap bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -45,6 +45,11 @@ basemap: $(VENV)/.runtime
 geodata: $(VENV)/.dev
 	@command -v npm >/dev/null || { echo "make geodata needs npm (Node.js)"; exit 1; }
 	$(BIN)/python geodata/build/build.py
+
+# Map payload benchmark: bytes to the browser and server time per rerun, shipped geometry vs
+# unsimplified (built into a temp dir); writes bench/results.md. Needs /usr/bin/chromium.
+bench: $(VENV)/.dev assets
+	$(BIN)/python bench/map_payload.py
 
 clean:
 	rm -rf $(VENV) static/vendor

@@ -1,8 +1,10 @@
 """`make geodata`: recipes + pinned datasets -> geodata/<layer>.geojson, layers.json, sources.json.
 
-Run as `python geodata/build/build.py [--out DIR]`. Output is byte-for-byte deterministic (sorted
-nothing, rounded everything, one feature per line) so `git diff` shows exactly what a recipe
-change moved. A layer whose recipe file does not exist yet is skipped with a note.
+Run as `python geodata/build/build.py [--out DIR] [--no-simplify]`. Output is byte-for-byte
+deterministic (sorted nothing, rounded everything, one feature per line) so `git diff` shows exactly
+what a recipe change moved. A layer whose recipe file does not exist yet is skipped with a note.
+`--no-simplify` ignores every recipe's `simplify` and leaves coordinates unrounded: the full-detail
+baseline `bench/map_payload.py` measures the shipped files against; never build it into geodata/.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ sys.path[:0] = [str(HERE), str(REPO)]
 
 import datasets  # noqa: E402  (after the path set-up that lets this run as a plain script)
 import registry  # noqa: E402
-from geometry import to_geojson  # noqa: E402
+from geometry import DECIMALS, to_geojson  # noqa: E402
 from recipe import BuildError, Resolver, build_layer, read_recipe  # noqa: E402
 
 from layers.article import load_article  # noqa: E402
@@ -27,14 +29,14 @@ RECIPES = HERE / "recipes"
 OUT = REPO / "geodata"
 
 
-def dumps_collection(features: list[dict]) -> str:
+def dumps_collection(features: list[dict], decimals: int | None = DECIMALS) -> str:
     """A FeatureCollection as text: one feature per line, keys in recipe order, UTF-8 names."""
     lines = [
         json.dumps(
             {
                 "type": "Feature",
                 "properties": f["properties"],
-                "geometry": to_geojson(f["geometry"]),
+                "geometry": to_geojson(f["geometry"], decimals),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -71,15 +73,19 @@ def check_unique(layers: dict[str, list[dict]]) -> None:
 
 
 def build(
-    recipes_dir: Path = RECIPES, out_dir: Path = OUT, data: datasets.Datasets | None = None
+    recipes_dir: Path = RECIPES,
+    out_dir: Path = OUT,
+    data: datasets.Datasets | None = None,
+    full_detail: bool = False,
 ) -> dict[str, list[dict]]:
     """Build every layer that has a recipe, write all outputs, and return the features by layer.
 
     A layer whose recipe has errors is not written (its previous file stays); all errors of all
-    layers are collected and raised together once the good layers are written.
+    layers are collected and raised together once the good layers are written. `full_detail`
+    skips simplification and rounding (see the module docstring).
     """
     data = data or datasets.load()
-    resolver = Resolver(data)
+    resolver = Resolver(data, full_detail=full_detail)
     article = load_article()
     source_ids = {s["id"] for s in registry.SOURCES}
     built: dict[str, list[dict]] = {}
@@ -102,7 +108,8 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     used_by: dict[str, list[str]] = {}
     for layer, features in built.items():
-        (out_dir / f"{layer}.geojson").write_text(dumps_collection(features), encoding="utf-8")
+        text = dumps_collection(features, None if full_detail else DECIMALS)
+        (out_dir / f"{layer}.geojson").write_text(text, encoding="utf-8")
         for source in sorted({s for f in features for s in f["properties"]["sources"]}):
             used_by.setdefault(source, []).append(layer)
     present = {
@@ -121,9 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry: build into --out, print per-layer sizes; exit 1 on a recipe error."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--no-simplify", action="store_true",
+                        help="full-detail baseline: no simplification, no rounding")
     args = parser.parse_args(argv)
+    if args.no_simplify and args.out.resolve() == OUT.resolve():
+        parser.error("--no-simplify is a benchmark baseline; give it an --out other than geodata/")
     try:
-        built = build(out_dir=args.out)
+        built = build(out_dir=args.out, full_detail=args.no_simplify)
     except BuildError as error:
         print(f"geodata build error: {error}", file=sys.stderr)
         return 1

@@ -66,13 +66,15 @@ def polygon_from_rings(rings: list[list[Point2]]) -> shapely.Geometry | None:
     return Polygon(usable[0], usable[1:])
 
 
-def finish(geometry: shapely.Geometry) -> shapely.Geometry:
+def finish(geometry: shapely.Geometry, grid: float = GRID) -> shapely.Geometry:
     """Snap to the 5-decimal grid, repair, and orient to RFC 7946's right-hand rule.
 
     `set_precision` rounds without creating invalid rings; polygons keep only polygonal parts
-    (rounding can leave slivers as lines), lines and points pass through.
+    (rounding can leave slivers as lines), lines and points pass through. `grid=0` repairs and
+    orients without snapping (the full-detail build the payload benchmark compares against).
     """
-    snapped = shapely.set_precision(shapely.make_valid(geometry), GRID)
+    repaired = shapely.make_valid(geometry)
+    snapped = shapely.set_precision(repaired, grid) if grid > 0 else repaired
     if snapped.geom_type == "GeometryCollection" or isinstance(geometry, Polygon | MultiPolygon):
         parts = [g for g in getattr(snapped, "geoms", [snapped]) if isinstance(g, Polygon)]
         parts += [
@@ -85,15 +87,17 @@ def finish(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.orient_polygons(snapped, exterior_cw=False)
 
 
-def round_coords(value: object) -> object:
-    """Round every number in a nested coordinate structure to the grid's decimals."""
+def round_coords(value: object, decimals: int | None = DECIMALS) -> object:
+    """Round every number in a nested coordinate structure to `decimals` (None: keep them all)."""
     if isinstance(value, float | int):
-        rounded = round(float(value), DECIMALS)
+        if decimals is None:
+            return float(value)
+        rounded = round(float(value), decimals)
         return 0.0 if rounded == 0 else rounded
-    return [round_coords(v) for v in value]  # type: ignore[union-attr]
+    return [round_coords(v, decimals) for v in value]  # type: ignore[union-attr]
 
 
-def to_geojson(geometry: shapely.Geometry) -> dict:
-    """RFC 7946 geometry dict with lists (not tuples) and 5-decimal coordinates."""
+def to_geojson(geometry: shapely.Geometry, decimals: int | None = DECIMALS) -> dict:
+    """RFC 7946 geometry dict with lists (not tuples) and 5-decimal (or unrounded) coordinates."""
     raw = mapping(geometry)
-    return {"type": raw["type"], "coordinates": round_coords(raw["coordinates"])}
+    return {"type": raw["type"], "coordinates": round_coords(raw["coordinates"], decimals)}

@@ -14,7 +14,7 @@ from pathlib import Path
 import shapely
 from countries import country, detail_zone
 from datasets import Datasets
-from geometry import Bounds, finish
+from geometry import GRID, Bounds, finish
 from ops import OPS
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.ops import unary_union
@@ -103,9 +103,13 @@ def check_properties(
 class Resolver:
     """Turns geometry recipes into shapely geometry against the loaded datasets."""
 
-    def __init__(self, data: Datasets) -> None:
+    def __init__(self, data: Datasets, full_detail: bool = False) -> None:
         self.data = data
         self.zone: Bounds = detail_zone(data.admin0)
+        self.full_detail = full_detail
+        """Ignore every recipe's `simplify` and do not snap to the grid: the dataset geometry
+        as is, which the payload benchmark measures the shipped (simplified) files against."""
+        self.grid = 0.0 if full_detail else GRID
 
     def arc_tolerances(self, features: list[dict]) -> dict[int, float]:
         """Per arc, the smallest `simplify` any admin0 recipe in the layer asks for.
@@ -119,7 +123,7 @@ class Resolver:
             for iso in geometry.get("admin0", []):
                 if iso not in self.data.admin0.polygons:
                     continue  # reported with the feature id by `resolve`
-                tolerance = float(geometry.get("simplify", 0.0))
+                tolerance = 0.0 if self.full_detail else float(geometry.get("simplify", 0.0))
                 for arc_id in self.data.admin0.arc_ids(iso):
                     tolerances[arc_id] = min(tolerances.get(arc_id, tolerance), tolerance)
         return tolerances
@@ -159,10 +163,9 @@ class Resolver:
             raise KeyError(f"unknown op {geometry['op']!r}; known: {', '.join(OPS)}")
         return self.simplified(OPS[geometry["op"]](self.data), geometry)
 
-    @staticmethod
-    def simplified(geometry: shapely.Geometry, recipe: dict) -> shapely.Geometry:
+    def simplified(self, geometry: shapely.Geometry, recipe: dict) -> shapely.Geometry:
         """Apply a recipe's own `simplify` (topology-preserving) to non-arc geometry."""
-        tolerance = float(recipe.get("simplify", 0.0))
+        tolerance = 0.0 if self.full_detail else float(recipe.get("simplify", 0.0))
         return geometry.simplify(tolerance, preserve_topology=True) if tolerance > 0 else geometry
 
 
@@ -179,7 +182,8 @@ def build_layer(
         where = f"{recipe.path.name}: feature {feature_id(feature)}"
         problems = check_properties(recipe, feature, article, source_ids)
         try:
-            geometry = finish(resolver.resolve(feature.get("geometry", {}), tolerances))
+            resolved = resolver.resolve(feature.get("geometry", {}), tolerances)
+            geometry = finish(resolved, resolver.grid)
             if geometry.is_empty or not geometry.is_valid:
                 problems.append("geometry is empty or invalid after rounding")
         except (KeyError, ValueError, TypeError) as error:
