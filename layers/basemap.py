@@ -70,6 +70,13 @@ def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
     return group
 
 
+def add_offline_basemap(fmap: folium.Map, basemap_dir: Path = BASEMAP_DIR) -> folium.Map:
+    """Add the offline basemap to a map, with the pane it draws in (below any tile layer)."""
+    folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
+    offline_basemap(basemap_dir).add_to(fmap)
+    return fmap
+
+
 def online_basemaps() -> list[TileBasemap]:
     """The tile basemaps a user may switch to when online, with their attribution."""
     return [

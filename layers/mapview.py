@@ -18,7 +18,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from layers.assets import localize, offline_map
-from layers.basemap import BASEMAP_PANE, TileBasemap
+from layers.basemap import TileBasemap, add_offline_basemap
 from layers.layer import Layer, Style, feature_element, path_options, tooltip_html
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
@@ -99,7 +99,6 @@ class SyncViewToUrl(MacroElement):
 def base_map(
     center: tuple[float, float],
     zoom: int,
-    background: Iterable[folium.FeatureGroup] = (),
     sync_url: bool = True,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
@@ -120,9 +119,7 @@ def base_map(
         width="100%",
         height=MAP_HEIGHT_PX,
     )
-    folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
-    for group in background:
-        group.add_to(fmap)
+    add_offline_basemap(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
     measure = folium.plugins.MeasureControl(
         position="topleft",

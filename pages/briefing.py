@@ -56,7 +56,7 @@ from layers.storyboard_edit import (
     scene_from_view,
     with_notes,
 )
-from pages.common import article, basemap_groups, catalog
+from pages.common import article, catalog
 
 MAP_KEY = "briefing-map"
 MAX_UPLOAD_BYTES = 1_000_000
@@ -257,7 +257,7 @@ if state.brief_edited:
 
 frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
 fmap = base_map(((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2), zoom_for_bounds(frame),
-                background=basemap_groups(), sync_url=False)
+                sync_url=False)
 
 if not scenes:
     st.info("This storyboard has no scenes. Add one with the builder below.")

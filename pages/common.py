@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.article import Article, load_article
-from layers.basemap import offline_basemap
 from layers.catalog import Catalog, load_catalog
 from layers.mentions import MentionIndex, build_index
 
@@ -31,7 +30,3 @@ def mentions() -> MentionIndex:
     """The feature ↔ paragraph ↔ citation index, computed once."""
     return build_index(article(), catalog())
 
-
-def basemap_groups() -> list:
-    """The offline Natural Earth background, rebuilt each run so the base map hashes the same."""
-    return [offline_basemap()]

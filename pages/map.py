@@ -21,7 +21,7 @@ from layers.mapview import (
     zoom_for_bounds,
 )
 from layers.state import ViewState, parse_view, view_params
-from pages.common import article, basemap_groups, catalog, mentions
+from pages.common import article, catalog, mentions
 
 MAP_KEY = "map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
@@ -119,7 +119,7 @@ with st.sidebar:
 # --- the map -------------------------------------------------------------------------------------
 frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
 default_center = ((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2)
-fmap = base_map(default_center, zoom_for_bounds(frame), background=basemap_groups())
+fmap = base_map(default_center, zoom_for_bounds(frame))
 
 groups_to_add = layer_groups(cat.layers, visible)
 if background in tiles_by_name:

@@ -21,13 +21,13 @@ from layers.assets import (
     offline_map,
 )
 from layers.assets_fetch import AssetMismatch, load_manifest, sha256_of
-from layers.basemap import offline_basemap
+from layers.basemap import add_offline_basemap
 
 
 def full_offline_map() -> folium.Map:
     """The map as the dashboard builds it: basemap, plugins, markers, layer control."""
     m = offline_map(location=[40.0, 45.0], zoom_start=6)
-    offline_basemap().add_to(m)
+    add_offline_basemap(m)
     folium.plugins.MeasureControl().add_to(m)
     folium.plugins.Fullscreen().add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)
