@@ -1,4 +1,10 @@
-"""Entry point: page config and navigation over the pages; nothing else lives here."""
+"""Entry point: page config and navigation over the pages; nothing else lives here.
+
+The pages live in `views/`, not `pages/`: Streamlit 1.67 runs the first script run of a fresh
+server in its old pages-directory mode whenever a `pages/` folder sits beside the main script,
+so the first visitor saw every file of that folder as a page (even `common.py`) and a page
+without this file's layout.
+"""
 
 import streamlit as st
 
@@ -10,11 +16,11 @@ st.set_page_config(
 
 navigation = st.navigation(
     [
-        st.Page("pages/map.py", title="Map", default=True),
-        st.Page("pages/briefing.py", title="Briefing", url_path="briefing"),
-        st.Page("pages/article.py", title="Article", url_path="article"),
-        st.Page("pages/sources.py", title="Sources", url_path="sources"),
-        st.Page("pages/data.py", title="Data", url_path="data"),
+        st.Page("views/map.py", title="Map", default=True),
+        st.Page("views/briefing.py", title="Briefing", url_path="briefing"),
+        st.Page("views/article.py", title="Article", url_path="article"),
+        st.Page("views/sources.py", title="Sources", url_path="sources"),
+        st.Page("views/data.py", title="Data", url_path="data"),
     ]
 )
 navigation.run()

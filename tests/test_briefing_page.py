@@ -107,7 +107,7 @@ def open_briefing(**query: str) -> AppTest:
     at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
     at.run()
     at.query_params.update(query)
-    at.switch_page("pages/briefing.py").run()
+    at.switch_page("views/briefing.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import layers
-import pages.common
+import views.common
 from layers.catalog import load_catalog
 
 GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
@@ -145,7 +145,7 @@ def test_hostile_feature_text_is_rendered_as_text(tmp_path, monkeypatch):
         if feature["properties"]["id"] == "jermuk":
             feature["properties"].update(name=SCRIPT, description=IMAGE)
     path.write_text(json.dumps(collection), encoding="utf-8")
-    monkeypatch.setattr(pages.common, "load_catalog", lambda: load_catalog(directory))
+    monkeypatch.setattr(views.common, "load_catalog", lambda: load_catalog(directory))
     at = run_map({"feature": "jermuk"})
     card = card_html(at)
     groups = component_args(at)["feature_group"]

@@ -2,7 +2,7 @@
 
 Each test runs the real app (`app.py` and its st.navigation) with `streamlit.testing.v1.AppTest`,
 switching to one page. The geodata is the test fixture, not the built `geodata/`, so these tests
-do not depend on the build; `pages.common.load_catalog` is pointed at it and the shared caches
+do not depend on the build; `views.common.load_catalog` is pointed at it and the shared caches
 are cleared around each test.
 """
 
@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 import layers
-import pages.common
+import views.common
 from layers.article import load_article
 from layers.catalog import load_catalog
 from layers.markup import markdown_literal
@@ -35,7 +35,7 @@ TAG = re.compile(r"<[^>]*>")
 
 def use_geodata(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
     """Make the pages' shared catalog load from `directory`, with no stale cache either side."""
-    monkeypatch.setattr(pages.common, "load_catalog", lambda: load_catalog(directory))
+    monkeypatch.setattr(views.common, "load_catalog", lambda: load_catalog(directory))
     st.cache_resource.clear()
 
 
@@ -86,7 +86,7 @@ def unsafe_html(app: AppTest) -> str:
 
 
 def test_article_page_shows_every_paragraph_verbatim_under_both_headings():
-    app = open_page("pages/article.py")
+    app = open_page("views/article.py")
     article = load_article()
     blocks = paragraph_blocks(app)
     assert list(blocks) == [paragraph.id for paragraph in article.paragraphs]
@@ -101,7 +101,7 @@ def test_article_page_shows_every_paragraph_verbatim_under_both_headings():
 
 
 def test_paragraph_parameter_highlights_and_scrolls_to_that_paragraph():
-    app = open_page("pages/article.py", paragraph="p5")
+    app = open_page("views/article.py", paragraph="p5")
     blocks = paragraph_blocks(app)
     assert blocks["p5"].startswith('<div class="para selected" id="p5">')
     assert [pid for pid, block in blocks.items() if "selected" in block[:30]] == ["p5"]
@@ -109,19 +109,19 @@ def test_paragraph_parameter_highlights_and_scrolls_to_that_paragraph():
 
 
 def test_unknown_paragraph_parameter_selects_nothing():
-    app = open_page("pages/article.py", paragraph="p99")
+    app = open_page("views/article.py", paragraph="p99")
     assert not any("selected" in block[:30] for block in paragraph_blocks(app).values())
     assert not app.html
 
 
 def test_article_filter_keeps_only_paragraphs_mentioning_the_chosen_place():
-    app = open_page("pages/article.py")
+    app = open_page("views/article.py")
     app.multiselect(key="article-filter").select("seven-regions").run()
     assert list(paragraph_blocks(app)) == ["p5"]
 
 
 def test_sources_page_lists_eleven_references_with_their_features():
-    app = open_page("pages/sources.py")
+    app = open_page("views/sources.py")
     blocks = [e.value for e in app.markdown if e.value.startswith('<div class="cited-ref"')]
     assert len(blocks) == 11
     assert 'href="./?feature=reported-strike" target="_self"' in blocks[0]
@@ -130,7 +130,7 @@ def test_sources_page_lists_eleven_references_with_their_features():
 
 
 def test_data_filter_narrows_the_table():
-    app = open_page("pages/data.py")
+    app = open_page("views/data.py")
     assert len(app.dataframe[0].value) == 8
     app.text_input(key="data-query").input("khankendi").run()
     assert list(app.dataframe[0].value["id"]) == ["stepanakert"]
@@ -151,7 +151,7 @@ class KeptStorage(MemoryMediaFileStorage):
 
 def test_data_downloads_parse_back_to_the_rows_shown(monkeypatch):
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", KeptStorage)
-    app = open_page("pages/data.py")
+    app = open_page("views/data.py")
     app.multiselect(key="data-precisions").select("exact").run()
     shown = list(app.dataframe[0].value["id"])
     payloads = {button.proto.label: KeptStorage.last.get_file(
@@ -165,11 +165,11 @@ def test_data_downloads_parse_back_to_the_rows_shown(monkeypatch):
 
 
 def test_markup_in_feature_data_is_shown_as_text_on_every_page(hostile_geodata):
-    for page in ("pages/article.py", "pages/sources.py"):
+    for page in ("views/article.py", "views/sources.py"):
         page_html = unsafe_html(open_page(page))
         assert "<script" not in page_html and "<img" not in page_html
         assert html.escape(SCRIPT) in page_html
-    assert html.escape(IMAGE) in unsafe_html(open_page("pages/article.py"))
-    data = open_page("pages/data.py")
+    assert html.escape(IMAGE) in unsafe_html(open_page("views/article.py"))
+    data = open_page("views/data.py")
     assert "<script" not in unsafe_html(data) and "<img" not in unsafe_html(data)
     assert SCRIPT in list(data.dataframe[0].value["name"])  # a grid cell, drawn as text

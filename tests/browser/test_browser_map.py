@@ -148,7 +148,7 @@ def test_a_permalink_restores_selection_layers_and_view(
 
 
 def test_a_permalink_without_a_centre_flies_to_the_feature(open_map, page, quoted_point):
-    """pages/map.py: a `feature` with no `center` frames the feature (a point: POINT_ZOOM)."""
+    """views/map.py: a `feature` with no `center` frames the feature (a point: POINT_ZOOM)."""
     view = open_map(f"/?feature={quoted_point.id}")
     expect(card(page, quoted_point.id)).to_be_visible(timeout=CARD_APPEARS_MS)
     view.frame.wait_for_function(f"() => map.getZoom() === {POINT_ZOOM}")

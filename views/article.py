@@ -14,7 +14,7 @@ from layers.article_view import (
     references_html,
     scroll_script,
 )
-from pages.common import article, catalog, mentions
+from views.common import article, catalog, mentions
 
 STYLE = """<style>
 .para { display: flex; gap: 0.8rem; align-items: baseline; scroll-margin-top: 4rem; }

@@ -6,7 +6,7 @@ import streamlit as st
 
 from layers.article_view import map_link
 from layers.tables import Filters, csv_bytes, features_frame, filter_features, geojson_bytes
-from pages.common import catalog, mentions
+from views.common import catalog, mentions
 
 cat = catalog()
 index = mentions()

@@ -56,7 +56,7 @@ from layers.storyboard_edit import (
     scene_from_view,
     with_notes,
 )
-from pages.common import article, catalog
+from views.common import article, catalog
 
 MAP_KEY = "briefing-map"
 MAX_UPLOAD_BYTES = 1_000_000

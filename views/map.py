@@ -21,7 +21,7 @@ from layers.mapview import (
     zoom_for_bounds,
 )
 from layers.state import ViewState, parse_view, view_params
-from pages.common import article, catalog, mentions
+from views.common import article, catalog, mentions
 
 MAP_KEY = "map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"

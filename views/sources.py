@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.provenance import cited_reference_html, cited_references, datasets_frame
-from pages.common import article, catalog, mentions
+from views.common import article, catalog, mentions
 
 STYLE = """<style>
 .cited-ref { margin-bottom: 1.1rem; scroll-margin-top: 4rem; }
