@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shapely import MultiLineString, box, line_merge, make_valid, set_precision
-from shapely.geometry import LineString, MultiPolygon, Polygon, mapping
+from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from layers import GEODATA_DIR
+from layers.antimeridian import planar_polygon
 from layers.assets_fetch import npm_pack_members, sha256_of
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
@@ -126,10 +127,11 @@ def to_shape(geometry: dict, arcs: list[list[tuple[float, float]]]) -> BaseGeome
     """One TopoJSON geometry as a valid shapely geometry (None for null geometries)."""
     kind, refs = geometry.get("type"), geometry.get("arcs")
     if kind == "Polygon":
-        shape: BaseGeometry = Polygon(_line(refs[0], arcs), [_line(r, arcs) for r in refs[1:]])
+        shape: BaseGeometry = planar_polygon(_line(refs[0], arcs),
+                                             [_line(r, arcs) for r in refs[1:]])
     elif kind == "MultiPolygon":
-        shape = MultiPolygon(
-            [Polygon(_line(p[0], arcs), [_line(r, arcs) for r in p[1:]]) for p in refs]
+        shape = unary_union(
+            [planar_polygon(_line(p[0], arcs), [_line(r, arcs) for r in p[1:]]) for p in refs]
         )
     elif kind == "LineString":
         shape = LineString(_line(refs, arcs))

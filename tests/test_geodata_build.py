@@ -181,3 +181,28 @@ def test_topojson_arcs_are_delta_decoded() -> None:
     topology = {"transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
                 "arcs": [[[0, 0], [2, 4], [-1, 0]]]}  # fmt: skip
     assert datasets.decode_arcs(topology) == [[(10.0, 20.0), (11.0, 21.0), (10.5, 21.0)]]
+
+
+def test_far_away_islets_are_left_out_but_the_caucasus_and_the_mainland_stay():
+    from geometry import drop_islets
+
+    zone = (40.0, 38.0, 51.0, 44.0)
+    mainland = shapely.box(60, 50, 80, 60)
+    islet = shapely.box(90, 70, 90.1, 70.1)  # 0.01 square degrees
+    caucasus_islet = shapely.box(45, 40, 45.05, 40.05)
+    shape_ = shapely.MultiPolygon([mainland, islet, caucasus_islet])
+    kept = drop_islets(shape_, tolerance=0.1, zone=zone)
+    assert kept.equals(shapely.MultiPolygon([mainland, caucasus_islet]))
+    assert drop_islets(shape_, tolerance=0.0, zone=zone).equals(shape_)
+
+
+def test_no_built_outline_crosses_the_map_at_the_antimeridian():
+    for path in sorted((REPO / "geodata").glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            geometry = shape(feature["geometry"])
+            for part in getattr(geometry, "geoms", [geometry]):
+                rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+                for ring in rings:
+                    xs = [x for x, _ in ring.coords]
+                    steps = [abs(b - a) for a, b in zip(xs, xs[1:], strict=False)]
+                    assert max(steps, default=0) < 180, (path.name, feature["properties"]["id"])

@@ -52,7 +52,7 @@ def country(
     for rings in admin0.polygons[iso_a3]:
         polygon = polygon_from_rings([ring_from_arcs(refs, arc) for refs in rings])
         if polygon is not None:
-            parts.append(polygon)
+            parts.extend(getattr(polygon, "geoms", [polygon]))  # a ring cut at ±180° is two
     return (
         shapely.make_valid(MultiPolygon(parts)) if len(parts) > 1 else shapely.make_valid(parts[0])
     )

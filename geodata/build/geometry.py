@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping
 
+from layers.antimeridian import planar_polygon
+
 Point2 = tuple[float, float]
 Bounds = tuple[float, float, float, float]
 DECIMALS = 5
@@ -63,7 +65,30 @@ def polygon_from_rings(rings: list[list[Point2]]) -> shapely.Geometry | None:
     usable = [r for r in rings if len(set(r)) >= 3]
     if not usable or usable[0] is not rings[0]:
         return None
-    return Polygon(usable[0], usable[1:])
+    return planar_polygon(usable[0], usable[1:])
+
+
+ISLET_FACTOR = 3.0
+"""With `simplify` t, far-away polygon parts smaller than (ISLET_FACTOR·t)² square degrees go."""
+
+
+def drop_islets(geometry: shapely.Geometry, tolerance: float, zone: Bounds) -> shapely.Geometry:
+    """Leave out a far-away outline's islands too small to see at the scale it is simplified for.
+
+    Why: Russia, the EU and the United States are context drawn at continental scale, yet their
+    hundreds of islets were most of the bytes sent to the browser. Parts touching the detail zone
+    (the South Caucasus) are always kept, and so is the largest part of any geometry.
+    """
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    if tolerance <= 0 or len(parts) < 2:
+        return geometry
+    floor = (ISLET_FACTOR * tolerance) ** 2
+    largest = max(parts, key=lambda part: part.area)
+    kept = [
+        part for part in parts
+        if part is largest or part.area >= floor or part.intersects(shapely.box(*zone))
+    ]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
 
 
 def finish(geometry: shapely.Geometry, grid: float = GRID) -> shapely.Geometry:

@@ -14,7 +14,7 @@ from pathlib import Path
 import shapely
 from countries import country, detail_zone
 from datasets import Datasets
-from geometry import GRID, Bounds, finish
+from geometry import GRID, Bounds, drop_islets, finish
 from ops import OPS
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.ops import unary_union
@@ -150,7 +150,8 @@ class Resolver:
                 country(self.data.admin0, iso, arc_tolerance, self.zone)
                 for iso in geometry["admin0"]
             ]
-            return unary_union(parts)
+            tolerance = 0.0 if self.full_detail else float(geometry.get("simplify", 0.0))
+            return drop_islets(unary_union(parts), tolerance, self.zone)
         if kind == "admin1":
             found = []
             for key in geometry["admin1"]:
