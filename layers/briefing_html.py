@@ -207,7 +207,8 @@ def _layer_items(layer: Layer) -> list[dict]:
     items = []
     for row in layer.features.itertuples(index=False):
         style = layer.style_for(row.category)
-        items.append(_item(row.geometry, path_options(style, row.precision), style.radius,
+        point = row.geometry.geom_type == "Point"
+        items.append(_item(row.geometry, path_options(style, row.precision, point), style.radius,
                            row.name))
     return items
 
@@ -227,7 +228,7 @@ def _highlight_items(layer: Layer, props: dict, geometry: BaseGeometry) -> list[
     halo_options["fill"] = False
     if geometry.geom_type == "Point":
         halo_options.pop("dashArray", None)
-    own = path_options(style, props["precision"])
+    own = path_options(style, props["precision"], geometry.geom_type == "Point")
     return [_item(geometry, halo_options, halo.radius, props["name"]),
             _item(geometry, own, style.radius, props["name"])]
 

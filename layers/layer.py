@@ -69,7 +69,8 @@ class Layer:
         group = folium.FeatureGroup(name=self.title, show=True)
         for row in self.features.itertuples(index=False):
             style = self.style_for(row.category)
-            feature_element(row.geometry, path_options(style, row.precision), style.radius,
+            options = path_options(style, row.precision, point=row.geometry.geom_type == "Point")
+            feature_element(row.geometry, options, style.radius,
                              tooltip_html(row.id, row.name, row.category, row.precision)
                              ).add_to(group)
         return group
@@ -171,11 +172,12 @@ def feature_element(geometry: BaseGeometry, options: dict[str, object], radius: 
     )
 
 
-def path_options(style: Style, precision: str) -> dict[str, object]:
+def path_options(style: Style, precision: str, point: bool = False) -> dict[str, object]:
     """Leaflet path options for a feature: the layer's style, marked by how sure its geometry is.
 
     Schematic geometry is dashed and approximate geometry dotted with a lighter fill, so that a
-    briefer never presents a diagram as a surveyed line (the legend explains both).
+    briefer never presents a diagram as a surveyed line (the legend explains both). A point keeps
+    its fill: a town marker faded to half would all but vanish, and its dotted rim says enough.
     """
     options: dict[str, object] = {
         "color": style.color,
@@ -188,5 +190,6 @@ def path_options(style: Style, precision: str) -> dict[str, object]:
         options["dashArray"] = "8 6"
     elif precision == "approximate":
         options["dashArray"] = "2 5"
-        options["fillOpacity"] = round(style.fill_opacity * 0.5, 3)
+        if not point:
+            options["fillOpacity"] = round(style.fill_opacity * 0.5, 3)
     return options

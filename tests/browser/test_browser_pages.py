@@ -21,7 +21,8 @@ README_IMAGE = ROOT / "docs" / "dashboard.png"
 PAGE_LOADS_MS = 30_000
 
 PAGES = {  # name: (address, the page's title heading)
-    "map": ("/", "Caucasus Briefing Map"),
+    # the README's picture: a reported shelling selected, its card beside the regional view
+    "map": ("/?feature=goris&center=39.9,45.9&zoom=7", "Caucasus Briefing Map"),
     "article": ("/article", "The article"),
     "sources": ("/sources", "Sources"),
     "data": ("/data", "Data"),
