@@ -109,7 +109,20 @@ def iran_drill_area(data: Datasets) -> shapely.Geometry:
     return gpd.GeoSeries([band], crs="EPSG:32638").to_crs("EPSG:4326").iloc[0]
 
 
+CASPIAN_LITTORAL = ("AZE", "IRN", "KAZ", "RUS", "TKM")
+
+
+def caspian_sea(data: Datasets) -> shapely.Geometry:
+    """The Caspian Sea as Natural Earth draws it: the largest hole in the union of the five
+    littoral states' admin-0 outlines (Natural Earth has no water bodies in these files, but
+    its coastlines enclose the sea exactly)."""
+    shore = unary_union([country(data.admin0, iso) for iso in CASPIAN_LITTORAL])
+    holes = [Polygon(ring) for part in getattr(shore, "geoms", [shore]) for ring in part.interiors]
+    return max(holes, key=lambda hole: hole.area)
+
+
 OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
+    "caspian-sea": caspian_sea,
     "iran-drill-area": iran_drill_area,
     "nakhchivan-exclave": nakhchivan_exclave,
     "former-nkao": former_nkao,
