@@ -30,6 +30,7 @@ from shapely.ops import unary_union
 from layers import GEODATA_DIR
 from layers.antimeridian import planar_polygon
 from layers.assets_fetch import npm_pack_members, sha256_of
+from layers.topojson import decode_arcs
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 
@@ -98,20 +99,6 @@ def load_sources(sources: Sequence[Source] = SOURCES) -> dict[Source, dict]:
 
 
 # --- TopoJSON decoding (the spec is small; a dependency would be bigger than this) ---------
-
-
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """Absolute lon/lat points of every arc, undoing quantisation and delta encoding."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
 
 
 def _line(indices: Iterable[int], arcs: list[list[tuple[float, float]]]) -> list:

@@ -8,7 +8,8 @@ import pytest
 from shapely.geometry import Point, box, shape
 
 from layers.basemap import BASEMAP_DIR, BASEMAP_STYLES, offline_basemap, online_basemaps
-from layers.basemap_build import DETAIL, FRAME, decode_arcs, shared_borders, to_shape
+from layers.basemap_build import DETAIL, FRAME, shared_borders, to_shape
+from layers.topojson import decode_arcs
 
 BYTE_BUDGET = 400 * 1024  # "a few hundred KB at most" for the whole basemap
 

@@ -31,6 +31,8 @@ import ops  # noqa: E402
 from countries import country  # noqa: E402
 from recipe import BuildError  # noqa: E402
 
+from layers.topojson import decode_arcs  # noqa: E402
+
 OUR_RECIPES = ("borders", "nagorno-karabakh", "nakhchivan")
 EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True).transform
 
@@ -180,7 +182,7 @@ def test_a_tampered_tarball_is_refused() -> None:
 def test_topojson_arcs_are_delta_decoded() -> None:
     topology = {"transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
                 "arcs": [[[0, 0], [2, 4], [-1, 0]]]}  # fmt: skip
-    assert datasets.decode_arcs(topology) == [[(10.0, 20.0), (11.0, 21.0), (10.5, 21.0)]]
+    assert decode_arcs(topology) == [[(10.0, 20.0), (11.0, 21.0), (10.5, 21.0)]]
 
 
 def test_far_away_islets_are_left_out_but_the_caucasus_and_the_mainland_stay():

