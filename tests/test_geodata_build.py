@@ -121,6 +121,19 @@ def test_peacekeeping_area_excludes_shusha_and_hadrut(data: datasets.Datasets, o
     assert area.within(geometry(out, "nagorno-karabakh", "nkao").buffer(1e-6))
 
 
+def test_the_seven_districts_do_not_overlap_the_nkao(data: datasets.Datasets, out: Path) -> None:
+    """No place is drawn both as a surrounding district and as NKAO / peacekeeping area: Kalbajar
+    is drawn without the part of the NKAO's Martakert district it took over in 1992."""
+    layer = features(out, "nagorno-karabakh")
+    nkao = geometry(out, "nagorno-karabakh", "nkao")
+    districts = [i for i, f in layer.items() if f["properties"]["category"] == "district"]
+    assert len(districts) == 7
+    for ident in districts:
+        assert area_km2(geometry(out, "nagorno-karabakh", ident).intersection(nkao)) < 1, ident
+    kalbajar = geometry(out, "nagorno-karabakh", "kalbajar-district")
+    assert kalbajar.contains(place(data, "Kerbakhiar"))  # Kalbajar / Karvachar town stays in
+
+
 def test_every_geometry_is_valid_rfc7946(out: Path) -> None:
     for layer in OUR_RECIPES:
         collection = json.loads((out / f"{layer}.geojson").read_text(encoding="utf-8"))

@@ -2,7 +2,10 @@
 
 Each op builds its geometry only from Natural Earth polygons and GeoNames positions, by a rule
 stated in its docstring (geodata/README.md repeats them), so the result can be re-derived and
-questioned. None of them is a surveyed boundary; features using them are `approximate`.
+questioned. What a feature using an op is depends on the rule: `nakhchivan-exclave` and
+`caspian-sea` pick out the dataset's own outline unchanged (`exact`); `former-nkao`,
+`peacekeeping-area-2022` and `kalbajar-outside-nkao` change what the area is by a rule of ours, so
+none is a surveyed boundary (`approximate`); `iran-drill-area` is a drawing choice (`schematic`).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ NKAO_WHOLE_DISTRICTS = ("AZE-4838", "AZ-SUS", "AZE-5565", "AZ-XCI", "AZ-XVD")
 
 SHUSHA = ("AZ-SUS", "AZE-5565")
 KHOJAVEND = "AZ-XVD"
+KALBAJAR = "AZ-KAL"
 
-MARTAKERT_SPLITS = (("AZ-TAR", "Terter"), ("AZ-KAL", "Kerbakhiar"))
+MARTAKERT_SPLITS = (("AZ-TAR", "Terter"), (KALBAJAR, "Kerbakhiar"))
 """Districts that took over parts of the NKAO's Martakert district, with their GeoNames seat."""
 
 
@@ -92,6 +96,13 @@ def peacekeeping_area_2022(data: Datasets) -> shapely.Geometry:
     return former_nkao(data).difference(shusha).difference(hadrut_area)
 
 
+def kalbajar_outside_nkao(data: Datasets) -> shapely.Geometry:
+    """Natural Earth's Kalbajar district minus the part `former_nkao` assigns to the NKAO's
+    Martakert / Aghdara district. Kalbajar took over that part in 1992, but it stayed within the
+    Russian peacekeeping area after 2020; drawing the whole district would put it in both."""
+    return _admin1(data, KALBAJAR).difference(former_nkao(data))
+
+
 DRILL_BAND_M = 50_000
 """Width of the band standing for "near Azerbaijan's borders": a drawing choice, not a report."""
 
@@ -126,6 +137,7 @@ OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
     "iran-drill-area": iran_drill_area,
     "nakhchivan-exclave": nakhchivan_exclave,
     "former-nkao": former_nkao,
+    "kalbajar-outside-nkao": kalbajar_outside_nkao,
     "peacekeeping-area-2022": peacekeeping_area_2022,
 }
 """Every op a recipe may name."""
