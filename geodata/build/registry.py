@@ -57,28 +57,32 @@ LAYERS: list[dict] = [
     },
     {
         "id": "railways", "title": "Railways", "group": ROUTES, "visible": False,
-        "legend": "Soviet-era railway links in the South Caucasus and the missing links",
+        "legend": "The Soviet-era railway along the Aras, closed since the early 1990s, and the "
+        "road transit route through Iran (schematic)",
         "style": {"color": BLACK, "weight": 2.0, "radius": 5.0},
         "categories": {"missing-link": {"color": VERMILION, "weight": 2.5}},
     },
     {
         "id": "september-2022", "title": "September 2022 escalation", "group": "September 2022",
         "visible": True,
-        "legend": "Places reported hit in the fighting of 13 September 2022 (claims attributed)",
+        "legend": "13 September 2022 as each Ministry of Defence reported it: Armenian towns "
+        "reported under fire (Armenia); reddish purple: directions where Armenian provocations "
+        "were reported (Azerbaijan)",
         "style": {"color": VERMILION, "weight": 1.5, "fill": VERMILION, "fillOpacity": 0.7,
                   "radius": 7.0},
         "categories": {"reported-claim": {"color": PURPLE, "fill": PURPLE}},
     },
     {
         "id": "energy", "title": "Energy", "group": "Energy", "visible": False,
-        "legend": "Azerbaijan's gas and oil export routes",
+        "legend": "Southern Gas Corridor: Azerbaijan's gas export route to Europe (schematic)",
         "style": {"color": ORANGE, "weight": 3.0, "radius": 5.0},
         "categories": {},
     },
     {
         "id": "context", "title": "Diplomacy & context", "group": "Diplomacy & context",
         "visible": False,
-        "legend": "Capitals and places named in the article's diplomatic context",
+        "legend": "Capitals and places in the article's diplomatic context, with towns for "
+        "orientation",
         "style": {"color": PURPLE, "weight": 1.5, "fill": PURPLE, "fillOpacity": 0.6,
                   "radius": 5.0},
         "categories": {"capital": {"color": BLACK, "fill": BLACK},
