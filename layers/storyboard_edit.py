@@ -1,9 +1,11 @@
 """Editing a storyboard in the Briefing page's builder: pure operations that return new Storyboards.
 
-Storyboards are frozen, so every edit builds a new one; the page keeps the latest in its session
-and an undo-free, exception-free flow follows: an index out of range is the caller's bug and
-raises IndexError, while a move past either end simply stops there (the Up button of the first
-scene does nothing rather than fail).
+Storyboards are frozen, so every edit builds a new one; the page keeps the latest in its session.
+Nothing a user can click raises: a move past either end simply stops there (the Up button of the
+first scene does nothing rather than fail), and an insertion position is clamped to the ends.
+An index that names no scene can only come from a bug in the calling page, so removing, moving,
+replacing or re-noting such a scene raises IndexError rather than quietly doing nothing; a
+frame choice outside FRAME_CHOICES is such a bug too, and raises ValueError.
 
 A scene a user builds is framed by numeric bounds computed from the data it shows (the
 highlighted features, or every feature of the chosen layers), or copied from the scene being
