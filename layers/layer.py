@@ -6,6 +6,7 @@ Loading lives in `catalog.py`; assembling layers into a map lives in `mapview.py
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -70,9 +71,9 @@ class Layer:
         for row in self.features.itertuples(index=False):
             style = self.style_for(row.category)
             options = path_options(style, row.precision, point=row.geometry.geom_type == "Point")
-            feature_element(row.geometry, options, style.radius,
-                             tooltip_html(row.id, row.name, row.category, row.precision)
-                             ).add_to(group)
+            tooltip = tooltip_html(row.id, row.name, row.category, row.precision)
+            for element in feature_elements(row.geometry, options, style.radius, tooltip):
+                element.add_to(group)
         return group
 
     def legend_entries(self) -> list[LegendEntry]:
@@ -148,27 +149,79 @@ def clicked_feature_id(tooltip_text: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def feature_element(geometry: BaseGeometry, options: dict[str, object], radius: float,
-                    tooltip: str) -> folium.Element:
-    """A folium element for one geometry: circle markers for points, GeoJSON paths otherwise.
+AREA_PANES = 16
+"""Areas draw in one of these panes by size, smaller above larger, whatever their layer."""
+LINE_PANE, POINT_PANE, SELECTION_PANE = "lines", "points", "selection"
+HIT_WIDTH = 14
+"""Pixel width of the invisible stroke that makes a thin or dashed line easy to click."""
+
+
+def area_pane(geometry: BaseGeometry) -> str:
+    """The pane an area draws in: one step per halving of its size in square degrees.
+
+    Why: Leaflet stacks paths in the order they are added, so a big area of a later layer
+    (the South Caucasus, the Caspian Sea) would lie over every town and district under it and
+    catch their clicks. Smaller areas go higher; lines and points sit above all areas.
+    """
+    size = max(geometry.area, 1e-9)
+    return f"areas-{min(AREA_PANES - 1, max(0, 12 - math.floor(math.log2(size))))}"
+
+
+def pane_for(geometry: BaseGeometry) -> str:
+    """Points over lines over areas, and among areas the smaller over the larger."""
+    kind = _kind(geometry)
+    if kind == "point":
+        return POINT_PANE
+    return LINE_PANE if kind == "line" else area_pane(geometry)
+
+
+def feature_elements(geometry: BaseGeometry, options: dict[str, object], radius: float,
+                     tooltip: str, interactive: bool = True, pane: str | None = None
+                     ) -> list[folium.Element]:
+    """The folium elements that draw one geometry: a circle marker for a point, GeoJSON paths
+    otherwise, plus an invisible wide stroke over a line so a click anywhere near it counts
+    (a 2 px dashed line is mostly gaps, and a click in a gap hits nothing).
 
     The GeoJSON tooltip is bound to each drawn path (`onEachFeature`), not to the GeoJson group
     as `tooltip=` would: streamlit-folium 0.27 reads a click's tooltip from the clicked path, or
     else calls the group's tooltip content as a function, which a string is not, so a click on
     an area kept returning the previously clicked marker's id (seen in Chromium).
     """
+    pane = pane or pane_for(geometry)
     if geometry.geom_type == "Point":
-        return folium.CircleMarker(location=(geometry.y, geometry.x), radius=radius,
-                                   fill=True, tooltip=folium.Tooltip(tooltip), **options)
-    text = json.dumps(tooltip).replace("</", "<\\/")  # a JS string that cannot close <script>
+        marker = folium.CircleMarker(location=(geometry.y, geometry.x), radius=radius,
+                                     tooltip=folium.Tooltip(tooltip) if interactive else None,
+                                     **{"fill": True, **options})
+        # folium's CircleMarker drops options it does not know; Leaflet needs these two.
+        marker.options.update(pane=pane, interactive=interactive)
+        return [marker]
+    visible = _geojson(geometry, options, tooltip if interactive else None, pane, interactive,
+                       highlight=interactive)
+    if not interactive or _kind(geometry) != "line":
+        return [visible]
+    hit = {"color": options["color"], "weight": HIT_WIDTH, "opacity": 0.0, "fill": False}
+    return [visible, _geojson(geometry, hit, tooltip, pane, True, highlight=False)]
+
+
+def _geojson(geometry: BaseGeometry, options: dict[str, object], tooltip: str | None, pane: str,
+             interactive: bool, highlight: bool) -> folium.GeoJson:
+    bind = None
+    if tooltip is not None:
+        text = json.dumps(tooltip).replace("</", "<\\/")  # a JS string that cannot close <script>
+        bind = JsCode(
+            f"function (feature, layer) {{ layer.bindTooltip({text}, {{sticky: true}}); }}"
+        )
     return folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
         style_function=lambda _feature, opts=options: opts,
-        highlight_function=lambda _feature, opts=options: {"weight": float(opts["weight"]) + 2},
-        on_each_feature=JsCode(
-            f"function (feature, layer) {{ layer.bindTooltip({text}, {{sticky: true}}); }}"
+        highlight_function=(
+            (lambda _feature, opts=options: {"weight": float(opts["weight"]) + 2})
+            if highlight else None
         ),
+        on_each_feature=bind,
         smooth_factor=1.0,
+        pane=pane,
+        interactive=interactive,
     )
 
 

@@ -22,11 +22,13 @@ def entry_html(entry: LegendEntry) -> str:
     return f'<div class="legend-row">{entry.swatch_svg()} {markup.text(entry.label)}</div>'
 
 
-def legend_html(layers: Iterable[Layer]) -> str:
-    """Legend rows for the visible layers, then the key to how precision is drawn."""
+def legend_html(layers: Iterable[Layer], selection: bool = False) -> str:
+    """Legend rows for the visible layers, the selection outline when there is one, then the
+    key to how precision is drawn."""
     rows = [entry_html(entry) for layer in layers for entry in layer.legend_entries()]
     if not rows:
         return "<small>No layer is shown.</small>"
-    selection = LegendEntry("selected feature", Style(color="#000000", weight=4.0), "line")
-    rows.append(entry_html(selection))
+    if selection:
+        outline = LegendEntry("selected feature", Style(color="#000000", weight=4.0), "line")
+        rows.append(entry_html(outline))
     return "".join(rows) + _PRECISION_KEY

@@ -19,7 +19,16 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.assets import localize, offline_map
 from layers.basemap import TileBasemap, add_offline_basemap
-from layers.layer import Layer, Style, feature_element, path_options, tooltip_html
+from layers.layer import (
+    AREA_PANES,
+    LINE_PANE,
+    POINT_PANE,
+    SELECTION_PANE,
+    Layer,
+    Style,
+    feature_elements,
+    path_options,
+)
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
 POINT_ZOOM = 10
@@ -57,6 +66,45 @@ def frame_bounds(geometries: Iterable[BaseGeometry]) -> tuple[float, float, floa
     boxes = [geometry.bounds for geometry in geometries]
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+Camera = tuple[tuple[float, float], int]
+
+
+def default_view(geometries: Iterable[BaseGeometry]) -> Camera:
+    """The opening centre and zoom: the frame around the given (South Caucasus) geometries."""
+    frame = frame_bounds(geometries)
+    return ((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2), zoom_for_bounds(frame)
+
+
+def initial_camera(
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    feature: BaseGeometry | None,
+    default: Camera,
+) -> Camera | None:
+    """Where a permalink puts the map: its centre and zoom; else its feature (at the link's
+    zoom if it gives one); else the default centre at the link's zoom; None for the default."""
+    if center is not None:
+        return center, zoom if zoom is not None else default[1]
+    if feature is not None:
+        around, fitting = view_of(feature)
+        return around, zoom if zoom is not None else fitting
+    if zoom is not None:
+        return default[0], zoom
+    return None
+
+
+def fresh_camera(camera: Camera, previous: Camera | None) -> Camera:
+    """`camera`, nudged by a hair when it equals the previous one.
+
+    streamlit-folium moves the map only when the `center` or `zoom` it is given changes, so
+    selecting the same feature again after panning away would not bring the map back.
+    """
+    if camera != previous:
+        return camera
+    (lat, lon), zoom = camera
+    return (lat + 1e-7, lon), zoom
 
 
 def view_of(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
@@ -120,6 +168,7 @@ def base_map(
         height=MAP_HEIGHT_PX,
     )
     add_offline_basemap(fmap)
+    add_feature_panes(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
     measure = folium.plugins.MeasureControl(
         position="topleft",
@@ -159,15 +208,27 @@ def tile_group(tiles: TileBasemap) -> folium.FeatureGroup:
     return group
 
 
-def selection_group(
-    feature_id: str, name: str, category: str, precision: str, geometry: BaseGeometry
-) -> folium.FeatureGroup:
-    """A black outline drawn over the selected feature, on top of every layer."""
+def add_feature_panes(fmap: folium.Map) -> None:
+    """The panes features draw in (see `layers.layer.pane_for`): areas by size, then lines,
+    points, and the selection outline on top. Part of the base map, so the same on every run."""
+    for index in range(AREA_PANES):
+        folium.map.CustomPane(f"areas-{index}", z_index=400 + index,
+                              pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(LINE_PANE, z_index=420, pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(POINT_PANE, z_index=430, pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(SELECTION_PANE, z_index=440, pointer_events=False).add_to(fmap)
+
+
+def selection_group(geometry: BaseGeometry) -> folium.FeatureGroup:
+    """A black outline over the selected feature, on top of every layer and deaf to the mouse,
+    so the features inside a selected area stay clickable."""
     group = folium.FeatureGroup(name="Selection")
     options = path_options(SELECTION_STYLE, "exact")
     options["fillOpacity"] = 0.0
-    feature_element(geometry, options, SELECTION_STYLE.radius,
-                    tooltip_html(feature_id, name, category, precision)).add_to(group)
+    options["fill"] = False
+    for element in feature_elements(geometry, options, SELECTION_STYLE.radius, tooltip="",
+                                    interactive=False, pane=SELECTION_PANE):
+        element.add_to(group)
     return group
 
 

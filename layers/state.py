@@ -13,7 +13,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 MIN_ZOOM, MAX_ZOOM = 2, 18
-_NUMBER = re.compile(r"-?\d{1,3}(\.\d{1,8})?")
+_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
+_ZOOM = re.compile(r"[0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,14 @@ def parse_view(
     if raw_layers is not None:
         asked = [part for part in raw_layers.split(",") if part]
         unknown = [part for part in asked if part not in layer_ids]
+        layers = tuple(layer for layer in layer_ids if layer in asked)
         if unknown:
             names = ", ".join(f"“{_shown(part)}”" for part in unknown[:5])
-            notices.append(f"Unknown layer ids ignored: {names}.")
-        layers = tuple(layer for layer in layer_ids if layer in asked)
+            if layers:
+                notices.append(f"Unknown layer ids ignored: {names}.")
+            else:  # a link naming only unknown layers would otherwise open an empty map
+                layers = default_layers
+                notices.append(f"Unknown layer ids ignored: {names}; the default layers are shown.")
 
     center = None
     raw_center = _first(params.get("center"))
@@ -79,7 +84,7 @@ def parse_view(
     zoom = None
     raw_zoom = _first(params.get("zoom"))
     if raw_zoom is not None:
-        if raw_zoom.isdigit() and MIN_ZOOM <= int(raw_zoom) <= MAX_ZOOM:
+        if _ZOOM.fullmatch(raw_zoom) and MIN_ZOOM <= int(raw_zoom) <= MAX_ZOOM:
             zoom = int(raw_zoom)
         else:
             notices.append(

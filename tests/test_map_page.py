@@ -104,7 +104,7 @@ def test_a_map_click_selects_the_clicked_feature_with_passages_and_citations():
     assert 'data-feature="shusha"' in card
     assert "Shusha Declaration" in card and "<blockquote>" in card
     assert "[11]" in card and 'href="https://coe.mfa.gov.az/' in card
-    assert "[[id:shusha]]" in component_args(at)["feature_group"]  # the selection outline
+    assert '"pane": "selection"' in component_args(at)["feature_group"]  # the outline
 
 
 def test_a_click_on_something_without_an_id_changes_nothing():

@@ -5,7 +5,15 @@ import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
 from layers.layer import Layer, Style, path_options
-from layers.mapview import frame_bounds, layer_groups, selection_group, view_of, zoom_for_bounds
+from layers.mapview import (
+    frame_bounds,
+    fresh_camera,
+    initial_camera,
+    layer_groups,
+    selection_group,
+    view_of,
+    zoom_for_bounds,
+)
 
 XSS_NAME = '<script>alert("x")</script>`${alert(1)}`'
 XSS_DESCRIPTION = '<img src=x onerror="alert(2)">'
@@ -72,6 +80,27 @@ def test_precision_is_drawn_differently():
 
 
 def test_selection_outline_is_a_group_of_its_own():
-    group = selection_group("a-point", "Jermuk", "town", "exact", Point(45.67, 39.84))
-    html = rendered([group])
-    assert "[[id:a-point]]" in html and "circleMarker" in html
+    html = rendered([selection_group(Point(45.67, 39.84))])
+    assert "circleMarker" in html and '"pane": "selection"' in html
+    assert '"interactive": false' in html  # clicks reach the features under the outline
+
+
+DEFAULT_CAMERA = ((41.0, 45.3), 6)
+
+
+def test_a_permalink_camera_uses_what_the_link_gives():
+    point = Point(45.67, 39.84)
+    assert initial_camera((40.0, 45.0), 8, point, DEFAULT_CAMERA) == ((40.0, 45.0), 8)
+    assert initial_camera((40.0, 45.0), None, None, DEFAULT_CAMERA) == ((40.0, 45.0), 6)
+    assert initial_camera(None, 7, point, DEFAULT_CAMERA) == ((39.84, 45.67), 7)
+    assert initial_camera(None, None, point, DEFAULT_CAMERA) == ((39.84, 45.67), 10)
+    assert initial_camera(None, 9, None, DEFAULT_CAMERA) == ((41.0, 45.3), 9)
+    assert initial_camera(None, None, None, DEFAULT_CAMERA) is None
+
+
+def test_selecting_the_same_place_again_still_moves_the_map():
+    camera = ((39.84, 45.67), 10)
+    again = fresh_camera(camera, previous=camera)
+    assert again != camera and again[1] == 10
+    assert abs(again[0][0] - 39.84) < 1e-6
+    assert fresh_camera(camera, previous=again) == camera

@@ -60,3 +60,14 @@ def test_long_bad_values_are_cut_short_in_notices():
 
 def test_streamlit_list_values_use_the_first_item():
     assert parse({"feature": ["jermuk", "nakhchivan"]})[0].feature == "jermuk"
+
+
+def test_a_link_naming_only_unknown_layers_shows_the_defaults_and_says_so():
+    state, notices = parse({"layers": "nope,gone"})
+    assert state.layers == DEFAULT
+    assert notices == ["Unknown layer ids ignored: “nope”, “gone”; the default layers are shown."]
+
+
+def test_only_ascii_digits_make_a_zoom():
+    state, notices = parse({"zoom": "７"})  # a full-width digit
+    assert state.zoom is None and len(notices) == 1

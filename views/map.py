@@ -13,12 +13,13 @@ from layers.legend import legend_html
 from layers.mapview import (
     FRAME_FEATURES,
     base_map,
-    frame_bounds,
+    default_view,
+    fresh_camera,
+    initial_camera,
     layer_groups,
     selection_group,
     tile_group,
     view_of,
-    zoom_for_bounds,
 )
 from layers.state import ViewState, parse_view, view_params
 from views.common import article, catalog, mentions
@@ -34,6 +35,7 @@ CARD_STYLE = """<style>
 .feature-card mark { background: #fff0a8; }
 .feature-card ul.refs { padding-left: 1rem; font-size: 0.85rem; }
 .legend-row { display: flex; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
+.legend-row svg { flex: none; }
 </style>"""
 MAP_KEY = "map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
@@ -43,26 +45,30 @@ layer_ids = tuple(layer.id for layer in cat.layers)
 default_layers = tuple(layer.id for layer in cat.layers if layer.visible)
 feature_ids = {feature.properties["id"] for feature in cat.features}
 
+opening = default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES)
+
 # --- state: read the URL once per session, then widgets own it --------------------------------
 if "view_loaded" not in st.session_state:
-    initial, notices = parse_view(st.query_params.to_dict(), feature_ids, layer_ids, default_layers)
+    # every value of a repeated parameter, so the first one wins, as `parse_view` documents
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    initial, notices = parse_view(raw, feature_ids, layer_ids, default_layers)
     st.session_state.view_loaded = True
     st.session_state.notices = notices
     st.session_state.selected = initial.feature
-    st.session_state.camera = (
-        (initial.center, initial.zoom) if initial.center is not None else None
+    st.session_state.camera = initial_camera(
+        initial.center, initial.zoom,
+        cat.feature(initial.feature).geometry if initial.feature else None, opening,
     )
     for layer_id in layer_ids:
         st.session_state[f"layer:{layer_id}"] = layer_id in initial.layers
-    if initial.feature and initial.center is None:
-        st.session_state.camera = view_of(cat.feature(initial.feature).geometry)
 
 
 def select(feature_id: str | None) -> None:
     """Select a feature (or none) and fly the map to it."""
     st.session_state.selected = feature_id
     if feature_id is not None:
-        st.session_state.camera = view_of(cat.feature(feature_id).geometry)
+        st.session_state.camera = fresh_camera(view_of(cat.feature(feature_id).geometry),
+                                               st.session_state.camera)
 
 
 # A click on the map arrives as the component's value (its on_change copies it under MAP_KEY).
@@ -126,23 +132,18 @@ with st.sidebar:
     )
 
     with st.expander("Legend", expanded=True):
-        st.markdown(legend_html([cat.layer(lid) for lid in visible]), unsafe_allow_html=True)
+        st.markdown(legend_html([cat.layer(lid) for lid in visible], selected is not None),
+                    unsafe_allow_html=True)
 
 
 # --- the map -------------------------------------------------------------------------------------
-frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
-default_center = ((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2)
-fmap = base_map(default_center, zoom_for_bounds(frame))
+fmap = base_map(*opening)
 
 groups_to_add = layer_groups(cat.layers, visible)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 if selected is not None:
-    chosen = cat.feature(selected)
-    groups_to_add.append(
-        selection_group(selected, chosen.properties["name"], chosen.properties["category"],
-                        chosen.properties["precision"], chosen.geometry)
-    )
+    groups_to_add.append(selection_group(cat.feature(selected).geometry))
 
 camera = st.session_state.camera
 st.title("Caucasus Briefing Map", anchor=False)
