@@ -34,11 +34,6 @@ def map_link(feature_id: str) -> str:
     return f"{MAP_URL}?feature={feature_id}"
 
 
-def paragraph_anchor(paragraph_id: str) -> str:
-    """The HTML id of a paragraph block: the paragraph id itself (`p5`), as `?paragraph=` uses."""
-    return paragraph_id
-
-
 def reference_anchor(number: int) -> str:
     """The HTML id of a reference in the list at the foot of the page."""
     return f"ref-{number}"
@@ -128,8 +123,11 @@ def _feature_covering(start: int, end: int, spans: list[tuple[int, int, str]]) -
 def paragraph_html(
     paragraph: Paragraph, index: MentionIndex, known: dict[str, Place], selected: bool = False
 ) -> str:
-    """One paragraph block: its number (a link to itself, for sharing) and its body."""
-    anchor = paragraph_anchor(paragraph.id)
+    """One paragraph block: its number (a link to itself, for sharing) and its body.
+
+    The block's HTML id is the paragraph id (`p5`), the same value `?paragraph=` takes.
+    """
+    anchor = paragraph.id
     css = "para selected" if selected else "para"
     return (
         f'<div class="{css}" id="{markup.text(anchor)}">'
@@ -160,18 +158,24 @@ def mentioned_places(index: MentionIndex, known: dict[str, Place]) -> list[Place
                   key=lambda place: (place.name.casefold(), place.id))
 
 
-def parse_paragraph_param(value: str | None, article: Article) -> str | None:
-    """The paragraph id a `?paragraph=` value names, or None if it names none of the article's.
+def parse_paragraph_param(value: str | None, article: Article) -> tuple[str | None, str | None]:
+    """The paragraph id a `?paragraph=` value names, and a notice when it names none.
 
-    Accepts `p5` and `5`; anything else (a typo, an injection attempt) selects nothing.
+    Accepts `p5` and `5`; anything else (a typo, a stale link, an injection attempt) selects
+    nothing, and the notice names the value (shortened, still to be escaped by the page) so the
+    reader knows the link was wrong rather than wondering why no paragraph is marked.
     """
-    if not value:
-        return None
-    candidate = value.strip()
-    if candidate.isdecimal():
+    candidate = (value or "").strip()
+    if not candidate:
+        return None, None
+    if candidate.isascii() and candidate.isdecimal():
         candidate = f"p{int(candidate)}"
     known = {paragraph.id for paragraph in article.paragraphs}
-    return candidate if candidate in known else None
+    if candidate in known:
+        return candidate, None
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    return None, (f"There is no paragraph “{shown}”: paragraphs run from 1 to "
+                  f"{len(article.paragraphs)}, so none is marked.")
 
 
 def scroll_script(anchor: str) -> str:

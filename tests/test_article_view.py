@@ -97,11 +97,17 @@ def test_reference_list_has_an_anchor_and_a_working_link_per_reference(article):
 
 
 def test_paragraph_parameter_accepts_only_the_articles_paragraphs(article):
-    assert parse_paragraph_param("p5", article) == "p5"
-    assert parse_paragraph_param("5", article) == "p5"
-    assert parse_paragraph_param(" p29 ", article) == "p29"
-    for bad in (None, "", "p0", "p30", "x", '"><script>alert(1)</script>'):
-        assert parse_paragraph_param(bad, article) is None
+    assert parse_paragraph_param("p5", article) == ("p5", None)
+    assert parse_paragraph_param("5", article) == ("p5", None)
+    assert parse_paragraph_param(" p29 ", article) == ("p29", None)
+    assert parse_paragraph_param(None, article) == (None, None)  # nothing asked, nothing to say
+    assert parse_paragraph_param("", article) == (None, None)
+    for bad in ("p0", "0", "p01", "p30", "p999", "x", "٥", '"><script>alert(1)</script>'):
+        selected, notice = parse_paragraph_param(bad, article)
+        assert selected is None
+        assert f"no paragraph “{bad}”" in notice and "from 1 to 29" in notice
+    _, notice = parse_paragraph_param("x" * 500, article)
+    assert "x" * 40 + "…" in notice and "x" * 41 not in notice  # a long value is shortened
 
 
 def test_scroll_script_targets_the_paragraph_and_survives_the_html_sanitiser():

@@ -108,10 +108,19 @@ def test_paragraph_parameter_highlights_and_scrolls_to_that_paragraph():
     assert any('getElementById("p5")' in element.value for element in app.html)
 
 
-def test_unknown_paragraph_parameter_selects_nothing():
-    app = open_page("views/article.py", paragraph="p99")
+@pytest.mark.parametrize("bad", ["p999", "0", "p01", "<script>alert(1)</script>"])
+def test_unknown_paragraph_parameter_is_named_in_a_notice_and_selects_nothing(bad):
+    app = open_page("views/article.py", paragraph=bad)
     assert not any("selected" in block[:30] for block in paragraph_blocks(app).values())
-    assert not app.html
+    assert not app.html  # no scroll script
+    assert len(paragraph_blocks(app)) == 29  # the article is still all there
+    (warning,) = app.main.warning
+    assert markdown_literal(f"There is no paragraph “{bad}”") in warning.value
+    assert "<script" not in unsafe_html(app)
+
+
+def test_a_good_paragraph_parameter_shows_no_notice():
+    assert not open_page("views/article.py", paragraph="p5").warning
 
 
 def test_article_filter_keeps_only_paragraphs_mentioning_the_chosen_place():

@@ -31,7 +31,7 @@ ul.refs li { margin-bottom: 0.5rem; scroll-margin-top: 4rem; }
 text = article()
 index = mentions()
 known = places(catalog())
-selected = parse_paragraph_param(st.query_params.get("paragraph"), text)
+selected, notice = parse_paragraph_param(st.query_params.get("paragraph"), text)
 
 with st.sidebar:
     choices = mentioned_places(index, known)
@@ -50,6 +50,8 @@ if selected is not None and shown is not None:
 
 st.title("The article", anchor=False)
 st.markdown(STYLE, unsafe_allow_html=True)
+if notice:
+    st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
 if shown is not None:
     st.caption(f"Showing {len(shown)} of {len(text.paragraphs)} paragraphs.")
 
