@@ -195,12 +195,14 @@ def feature_elements(geometry: BaseGeometry, options: dict[str, object], radius:
         # folium's CircleMarker drops options it does not know; Leaflet needs these two.
         marker.options.update(pane=pane, interactive=interactive)
         return [marker]
-    visible = _geojson(geometry, options, tooltip if interactive else None, pane, interactive,
-                       highlight=interactive)
     if not interactive or _kind(geometry) != "line":
-        return [visible]
+        return [_geojson(geometry, options, tooltip if interactive else None, pane, interactive,
+                         highlight=interactive)]
+    # the line as drawn ignores the mouse; the invisible wide stroke over it takes the hover
+    # and the click, and carries the tooltip
     hit = {"color": options["color"], "weight": HIT_WIDTH, "opacity": 0.0, "fill": False}
-    return [visible, _geojson(geometry, hit, tooltip, pane, True, highlight=False)]
+    return [_geojson(geometry, options, None, pane, False, highlight=False),
+            _geojson(geometry, hit, tooltip, pane, True, highlight=False)]
 
 
 def _geojson(geometry: BaseGeometry, options: dict[str, object], tooltip: str | None, pane: str,

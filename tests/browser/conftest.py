@@ -48,7 +48,12 @@ MAP_APPEARS_MS = 30_000  # the map needs ~4–8 s on a 2-core machine; leave roo
 MAP_IFRAME = "iframe[data-testid=stCustomComponentV1]"
 # Our features are interactive SVG paths (circle markers too); the Natural Earth basemap is
 # drawn non-interactive, so it never carries this class.
-FEATURE_SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
+# Features draw in panes of their own (areas by size, lines, points: layers/layer.py pane_for);
+# the clickable path of each feature is the interactive one (a line's is its wide hit stroke).
+FEATURE_SHAPES = ", ".join(
+    f"{pane} path.leaflet-interactive"
+    for pane in ('[class*="leaflet-areas-"]', ".leaflet-lines-pane", ".leaflet-points-pane")
+)
 ANY_SHAPE = ".leaflet-map-pane path"  # the basemap has a pane of its own
 
 # Runs in every frame before its own scripts: the moment (epoch ms) the first Leaflet path, and

@@ -26,7 +26,7 @@ CENTRE = """() => {
 def centre(page: Page) -> list[float]:
     """The map's centre once the component has drawn it."""
     page.frame_locator("iframe[data-testid=stCustomComponentV1]").locator(
-        ".leaflet-overlay-pane path").first.wait_for(state="attached", timeout=LOADS_MS)
+        ".leaflet-points-pane path").first.wait_for(state="attached", timeout=LOADS_MS)
     return page.evaluate(CENTRE)
 
 
@@ -47,3 +47,26 @@ def test_arrow_keys_step_through_scenes_and_reframe_the_map(page: Page):
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_text(f"Scene 1 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
     expect(page).to_have_url(re.compile(r"scene=1"), timeout=LOADS_MS)
+
+
+def test_edits_survive_the_builder_and_a_passage_link(page: Page):
+    """The working storyboard lives in this tab's session: an edit keeps the builder open, and a
+    ¶ link opens the Article page in a new tab, leaving this tab (and the edit) as it was."""
+    page.goto("/briefing?scene=1")
+    expect(page.get_by_text(f"Scene 1 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+    page.get_by_text("Edit this storyboard").click()
+    page.locator(".st-key-scene-down-0 button").click()
+    expect(page.get_by_text(f"Scene 2 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+    edited = page.get_by_text("This storyboard has changes that are in no file yet")
+    expect(edited).to_be_visible(timeout=LOADS_MS)
+    expect(page.locator(".st-key-scene-down-1 button")).to_be_visible()  # the builder is open
+
+    link = page.locator("blockquote.passage a").first
+    expect(link).to_have_attribute("title", re.compile(r"opens in a new tab"))
+    with page.context.expect_page() as opened:
+        link.click()
+    article = opened.value
+    expect(article.locator("div.para.selected")).to_be_visible(timeout=LOADS_MS)
+    expect(page).to_have_url(re.compile(r"/briefing\?scene=2"))
+    expect(edited).to_be_visible()
+    expect(page.get_by_text(f"Scene 2 of {SCENES}")).to_be_visible()
