@@ -23,6 +23,8 @@ laptop screen); scenes pick their zoom by it, so a wider screen shows a little m
 frame rather than a narrower one cutting it off."""
 PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
+IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
+"""The title of a passage's link: in-app links leave the Briefing tab alone (see `passage_html`)."""
 
 
 def available_briefings(directory: Path) -> dict[str, Path]:
@@ -83,13 +85,16 @@ def passage_html(ref: PassageRef, article: Article) -> str:
     """One sentence quoted exactly, with a link to its paragraph on the Article page.
 
     The link is relative (`article?paragraph=p5`), like the feature card's, so it works from
-    any page of the app and under a base path.
+    any page of the app and under a base path. It opens in a new tab: the working storyboard
+    lives in this tab's session, and following a link in the same tab would start a new session
+    and lose every unsaved edit. Its title says so, so the new tab is no surprise.
     """
     number = article.paragraph(ref.paragraph).number
     link = f"article?paragraph={markup.text(ref.paragraph)}"
     return (
         f'<blockquote class="passage">{markup.text(passage_text(ref, article))}<br>'
-        f'<small><a href="{link}" target="_self">¶ {number}</a></small></blockquote>'
+        f'<small><a href="{link}" target="_blank" rel="noopener" '
+        f'title="{IN_APP_LINK_TITLE.format(number=number)}">¶ {number}</a></small></blockquote>'
     )
 
 

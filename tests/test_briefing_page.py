@@ -8,6 +8,7 @@ iframe), `feature_group` the scene's layers and highlights, `center`/`zoom` the 
 
 import html
 import json
+import re
 import shutil
 
 import pytest
@@ -96,8 +97,10 @@ def test_passages_are_quoted_exactly_and_link_to_their_paragraph(default):
     for ref in scene.passages:
         assert html.escape(passage_text(ref, article)) in rendered
         number = article.paragraph(ref.paragraph).number
-        assert f'<a href="article?paragraph={ref.paragraph}" target="_self">¶ {number}</a>' \
-            in rendered
+        assert (f'<a href="article?paragraph={ref.paragraph}" target="_blank" rel="noopener" '
+                f'title="Paragraph {number} on the Article page (opens in a new tab)">'
+                f'¶ {number}</a>') in rendered
+    assert 'target="_self"' not in rendered  # same-tab links would end the session's edits
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -153,6 +156,21 @@ def test_the_page_opens_on_scene_one_framed_layered_and_cited(default):
     assert at.query_params["scene"] == "1" and "briefing" not in at.query_params
     assert at.button(key="briefing-prev").disabled
     assert at.get("iframe")  # the keyboard script
+
+
+def test_every_link_on_the_page_opens_a_new_tab_so_unsaved_edits_survive(default):
+    """The working storyboard lives in this tab's session: no link may navigate the tab away."""
+    at = open_briefing()
+    at.multiselect(key="builder-paragraphs").set_value(["p1"]).run()
+    at.multiselect(key="builder-sentences-p1").set_value([0]).run()  # the builder's preview too
+    links = []
+    for step in range(len(default.scenes)):
+        if step:
+            at.button(key="briefing-next").click().run()
+        links += re.findall(r"<a [^>]*>", "".join(m.value for m in at.markdown if m.allow_html))
+    assert any("article?paragraph=p1" in link for link in links)
+    for link in links:
+        assert 'target="_blank"' in link and 'rel="noopener' in link, link
 
 
 def test_next_and_previous_change_scene_progress_and_url_but_not_the_base_map(default):
@@ -245,6 +263,68 @@ def test_the_builder_adds_a_scene_after_the_current_one_and_shows_it(default):
     assert args["center"] == list(center) and args["zoom"] == zoom
     assert html.escape(load_article().paragraph("p1").sentences[0].text) in text_column(at)
     assert at.text_input(key="builder-title").value == ""  # ready for the next one
+
+
+def builder(at: AppTest):
+    (expander,) = [e for e in at.expander if e.label == "Edit this storyboard"]
+    return expander
+
+
+@pytest.mark.parametrize("action", [
+    lambda at: at.button(key="scene-down-0").click(),
+    lambda at: at.button(key="scene-up-1").click(),
+    lambda at: at.button(key="scene-delete-0").click(),
+    lambda at: at.button(key="scene-show-2").click(),
+    lambda at: at.button(key="builder-copy").click(),
+    lambda at: [t for t in at.text_area if t.label == "Speaker notes for scene 1"][0].input("x"),
+    lambda at: at.multiselect(key="builder-highlight").set_value(["jermuk"]),
+], ids=["down", "up", "delete", "show", "copy", "notes", "highlight"])
+def test_the_builder_stays_open_once_used(action):
+    at = open_briefing()
+    assert not builder(at).proto.expanded  # folded away until someone edits
+    action(at).run()
+    assert not at.exception
+    assert builder(at).proto.expanded
+    at.button(key="briefing-next").click().run()  # and stays open while stepping through
+    assert builder(at).proto.expanded
+
+
+def test_the_builder_stays_open_after_adding_a_scene():
+    at = open_briefing()
+    at.text_input(key="builder-title").input("Jermuk").run()
+    at.multiselect(key="builder-highlight").set_value(["jermuk"]).run()
+    at.radio(key="builder-frame").set_value(FRAME_HIGHLIGHT).run()
+    at.button(key="builder-add").click().run()
+    assert scene_title(at) == "Jermuk" and builder(at).proto.expanded
+
+
+def test_the_builder_starts_with_no_highlight_and_the_shown_scene_layers(default):
+    """Adding one town to a scene must give a scene with that town, not the current scene's too."""
+    at = open_briefing()
+    assert at.multiselect(key="builder-highlight").value == []
+    assert at.multiselect(key="builder-layers").value == list(default.scenes[0].layers)
+    at.button(key="briefing-next").click().run()
+    assert at.multiselect(key="builder-layers").value == list(default.scenes[1].layers)
+    at.button(key="briefing-prev").click().run()
+    at.text_input(key="builder-title").input("Jermuk alone").run()
+    at.multiselect(key="builder-highlight").set_value(["jermuk"]).run()
+    at.radio(key="builder-frame").set_value(FRAME_HIGHLIGHT).run()
+    at.button(key="builder-add").click().run()
+    assert scene_title(at) == "Jermuk alone"
+    added = at.session_state["brief_board"].scenes[1]
+    assert added.highlight == ("jermuk",)
+    assert added.layers == default.scenes[0].layers
+
+
+def test_chosen_layers_stay_put_and_the_copy_button_copies_the_scene(default):
+    at = open_briefing()
+    at.multiselect(key="builder-layers").set_value(["energy"]).run()
+    at.button(key="briefing-next").click().run()
+    assert at.multiselect(key="builder-layers").value == ["energy"]  # the user's choice holds
+    at.button(key="builder-copy").click().run()
+    second = default.scenes[1]
+    assert at.multiselect(key="builder-layers").value == list(second.layers)
+    assert at.multiselect(key="builder-highlight").value == list(second.highlight)
 
 
 def test_the_builder_says_what_is_missing_and_adds_nothing(default):

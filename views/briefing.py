@@ -59,6 +59,7 @@ from layers.storyboard_edit import (
 from views.common import article, catalog
 
 MAP_KEY = "briefing-map"
+BUILDER_KEY = "briefing-builder"
 MAX_UPLOAD_BYTES = 1_000_000
 UPLOAD_KEY = "briefing-upload"
 PRESENTER_KEY = "briefing-presenter"
@@ -126,17 +127,31 @@ def go(target: int) -> None:
     state.brief_index = target
 
 
+def builder_used() -> None:
+    """Keep the builder open from now on: every builder action reruns the page, which must not
+    fold away what the user is working in."""
+    state.brief_builder_open = True
+
+
+def show(at: int) -> None:
+    builder_used()
+    go(at)
+
+
 def move(at: int, offset: int) -> None:
+    builder_used()
     moved = move_scene(state.brief_board, at, offset)
     use(moved, max(0, min(at + offset, len(moved.scenes) - 1)))
 
 
 def delete(at: int) -> None:
+    builder_used()
     current = state.brief_index
     use(remove_scene(state.brief_board, at), current - 1 if at < current else current)
 
 
 def save_notes(at: int, key: str) -> None:
+    builder_used()
     use(with_notes(state.brief_board, at, state[key]), at)
 
 
@@ -165,6 +180,7 @@ def handle_upload() -> None:
 
 def add_from_builder() -> None:
     """Add the builder's scene after the current one and show it, or say what is missing."""
+    builder_used()
     current = state.brief_board.scenes[state.brief_index] if state.brief_board.scenes else None
     title = state["builder-title"].strip()
     bounds, reason = builder_frame(state["builder-frame"], cat, state["builder-highlight"],
@@ -186,12 +202,21 @@ def add_from_builder() -> None:
     state["builder-paragraphs"] = []
 
 
+def choose_layers() -> None:
+    """The user picked layers: from now on the Layers box keeps them instead of following the
+    scene on show."""
+    builder_used()
+    state.brief_builder_layers_chosen = True
+
+
 def copy_current_view() -> None:
     """Fill the builder with the current scene's layers and highlighted features."""
+    builder_used()
     if state.brief_board.scenes:
         current = state.brief_board.scenes[state.brief_index]
         state["builder-layers"] = list(current.layers)
         state["builder-highlight"] = list(current.highlight)
+        state.brief_builder_layers_chosen = True
 
 
 # --- sidebar: view, files, handouts ------------------------------------------------------------
@@ -272,11 +297,7 @@ else:
                    disabled=index == len(scenes) - 1, use_container_width=True)
 
     groups = layer_groups(cat.layers, scene.layers)
-    for fid in scene.highlight:
-        chosen = cat.feature(fid)
-        groups.append(selection_group(fid, chosen.properties["name"],
-                                      chosen.properties["category"],
-                                      chosen.properties["precision"], chosen.geometry))
+    groups.extend(selection_group(cat.feature(fid).geometry) for fid in scene.highlight)
     center, zoom = scene_camera(scene.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
 
     map_column, text_column = st.columns([3, 2])
@@ -304,13 +325,14 @@ else:
 # --- the builder -------------------------------------------------------------------------------
 current = scenes[index] if scenes else None
 rev = state.brief_rev
-with st.expander("Edit this storyboard", expanded=False):
+with st.expander("Edit this storyboard", expanded=state.get("brief_builder_open", False),
+                 key=BUILDER_KEY):
     st.markdown("**Scenes**")
     for at, listed in enumerate(scenes):
         row = st.columns([6, 1, 1, 1, 1], vertical_alignment="center")
         marker = "▶ " if at == index else ""
         row[0].markdown(markup.markdown_literal(f"{marker}{at + 1}. {listed.title}"))
-        row[1].button("Show", key=f"scene-show-{at}", on_click=go, args=(at,))
+        row[1].button("Show", key=f"scene-show-{at}", on_click=show, args=(at,))
         row[2].button("Up", key=f"scene-up-{at}", on_click=move, args=(at, -1),
                       disabled=at == 0)
         row[3].button("Down", key=f"scene-down-{at}", on_click=move, args=(at, 1),
@@ -326,30 +348,34 @@ with st.expander("Edit this storyboard", expanded=False):
     layer_ids = [layer.id for layer in cat.layers]
     feature_ids = sorted({f.properties["id"] for f in cat.features},
                          key=lambda fid: cat.feature(fid).properties["name"].casefold())
-    state.setdefault("builder-layers", list(current.layers) if current else [])
-    state.setdefault("builder-highlight", list(current.highlight) if current else [])
-    st.text_input("Title", key="builder-title")
+    if not state.get("brief_builder_layers_chosen"):
+        state["builder-layers"] = list(current.layers) if current else []
+    st.text_input("Title", key="builder-title", on_change=builder_used)
     st.button("Start from the current scene's layers and highlights",
               key="builder-copy", on_click=copy_current_view, disabled=current is None)
-    st.multiselect("Layers", layer_ids, key="builder-layers",
-                   format_func=lambda lid: cat.layer(lid).title)
-    st.multiselect("Highlight", feature_ids, key="builder-highlight",
+    st.multiselect("Layers", layer_ids, key="builder-layers", on_change=choose_layers,
+                   format_func=lambda lid: cat.layer(lid).title,
+                   help="Starts as the layers of the scene on show, and follows it until you "
+                        "change this box.")
+    st.multiselect("Highlight", feature_ids, key="builder-highlight", on_change=builder_used,
                    format_func=lambda fid: f"{cat.feature(fid).properties['name']} · "
-                                           f"{cat.feature(fid).layer.title}")
-    st.radio("Frame the map on", FRAME_CHOICES, key="builder-frame")
+                                           f"{cat.feature(fid).layer.title}",
+                   help="Starts empty; the button above copies the current scene's highlights.")
+    st.radio("Frame the map on", FRAME_CHOICES, key="builder-frame", on_change=builder_used)
     chosen_paragraphs = st.multiselect(
         "Passages from paragraphs", [p.id for p in text.paragraphs], key="builder-paragraphs",
+        on_change=builder_used,
         format_func=lambda pid: f"¶ {text.paragraph(pid).number} · "
                                 f"{text.paragraph(pid).text[:70]}…")
     for pid in chosen_paragraphs:
         paragraph = text.paragraph(pid)
         picked = st.multiselect(
             f"Sentences from ¶ {paragraph.number}", [s.index for s in paragraph.sentences],
-            key=f"builder-sentences-{pid}",
+            key=f"builder-sentences-{pid}", on_change=builder_used,
             format_func=lambda i, p=paragraph: p.sentences[i].text)
         for i in sorted(picked):
             st.markdown(passage_html(PassageRef(pid, i), text), unsafe_allow_html=True)
-    st.text_area("Speaker notes", key="builder-notes")
+    st.text_area("Speaker notes", key="builder-notes", on_change=builder_used)
     st.button("Add scene", key="builder-add", type="primary", on_click=add_from_builder)
     if state.get("brief_builder_error"):
         st.error(state.brief_builder_error)

@@ -55,11 +55,11 @@ def test_edits_survive_the_builder_and_a_passage_link(page: Page):
     page.goto("/briefing?scene=1")
     expect(page.get_by_text(f"Scene 1 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
     page.get_by_text("Edit this storyboard").click()
-    page.locator(".st-key-scene-down-0 button").click()
-    expect(page.get_by_text(f"Scene 2 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+    page.locator(".st-key-scene-up-1 button").click()  # scene 2 becomes scene 1, and is shown
     edited = page.get_by_text("This storyboard has changes that are in no file yet")
     expect(edited).to_be_visible(timeout=LOADS_MS)
-    expect(page.locator(".st-key-scene-down-1 button")).to_be_visible()  # the builder is open
+    page.wait_for_timeout(2_000)  # let the rerun settle: the builder used to fold away here
+    expect(page.locator(".st-key-scene-up-1 button")).to_be_visible()  # the builder is open
 
     link = page.locator("blockquote.passage a").first
     expect(link).to_have_attribute("title", re.compile(r"opens in a new tab"))
@@ -67,6 +67,5 @@ def test_edits_survive_the_builder_and_a_passage_link(page: Page):
         link.click()
     article = opened.value
     expect(article.locator("div.para.selected")).to_be_visible(timeout=LOADS_MS)
-    expect(page).to_have_url(re.compile(r"/briefing\?scene=2"))
-    expect(edited).to_be_visible()
-    expect(page.get_by_text(f"Scene 2 of {SCENES}")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/briefing\?scene=1"))
+    expect(edited).to_be_visible()  # this tab kept its session
