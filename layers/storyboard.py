@@ -21,6 +21,7 @@ from pathlib import Path
 from layers import CONTENT_DIR
 from layers.article import Article
 from layers.catalog import Catalog
+from layers.mapview import frame_bounds
 
 BRIEFINGS_DIR = CONTENT_DIR / "briefings"
 DEFAULT_STORYBOARD: Path = BRIEFINGS_DIR / "default.json"
@@ -292,13 +293,11 @@ def _parse_frame(
         elif ident not in known:
             known.append(ident)
     geometries = [catalog.feature(ident).geometry for ident in known]
-    boxes = [g.bounds for g in geometries if g is not None and not g.is_empty]
-    if not boxes:
+    usable = [g for g in geometries if g is not None and not g.is_empty]
+    if not usable:
         issues.add("frame.features", "no usable feature is left to frame; scene skipped")
         return None
-    bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-              max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return tuple(float(v) for v in bounds), tuple(known)
+    return frame_bounds(usable), tuple(known)
 
 
 def _check_bounds(raw: object, issues: _Issues) -> Bounds | None:
