@@ -173,7 +173,7 @@ def parse_paragraph_param(value: str | None, article: Article) -> tuple[str | No
     known = {paragraph.id for paragraph in article.paragraphs}
     if candidate in known:
         return candidate, None
-    shown = value if len(value) <= 40 else value[:40] + "…"
+    shown = markup.quoted_input(value)
     return None, (f"There is no paragraph “{shown}”: paragraphs run from 1 to "
                   f"{len(article.paragraphs)}, so none is marked.")
 

@@ -37,9 +37,6 @@ def available_briefings(directory: Path) -> dict[str, Path]:
     return dict(sorted(files.items(), key=lambda item: (item[0] != DEFAULT_STEM, item[0])))
 
 
-def _shown(raw: str, limit: int = 40) -> str:
-    return raw if len(raw) <= limit else raw[:limit] + "…"
-
 
 def resolve_briefing(raw: str | None, available: dict[str, Path]) -> tuple[str, str | None]:
     """The storyboard stem a `?briefing=` value asks for, with a notice when it names none."""
@@ -47,7 +44,8 @@ def resolve_briefing(raw: str | None, available: dict[str, Path]) -> tuple[str, 
         return DEFAULT_STEM, None
     if raw in available:
         return raw, None
-    return DEFAULT_STEM, f"There is no storyboard “{_shown(raw)}”; the default briefing is shown."
+    return DEFAULT_STEM, (f"There is no storyboard “{markup.quoted_input(raw)}”; "
+                          "the default briefing is shown.")
 
 
 def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
@@ -60,8 +58,9 @@ def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
     if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= count:
         return int(raw) - 1, None
     if count == 0:
-        return 0, f"Scene “{_shown(raw)}” cannot be shown: this storyboard has no scenes."
-    return 0, (f"There is no scene “{_shown(raw)}”: scenes run from 1 to {count}. "
+        return 0, (f"Scene “{markup.quoted_input(raw)}” cannot be shown: "
+                   "this storyboard has no scenes.")
+    return 0, (f"There is no scene “{markup.quoted_input(raw)}”: scenes run from 1 to {count}. "
                "Scene 1 is shown.")
 
 

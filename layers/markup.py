@@ -29,6 +29,13 @@ def markdown_literal(value: object) -> str:
     return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
 
 
+def quoted_input(raw: str, limit: int = 40) -> str:
+    """A bad value from a URL or file as a notice quotes it: cut short after `limit` characters.
+
+    Still to be escaped by whoever shows it (`markdown_literal`, `text`)."""
+    return raw if len(raw) <= limit else raw[:limit] + "…"
+
+
 def highlight(source: str, spans: Iterable[tuple[int, int]], tag: str = "mark") -> str:
     """Escape `source`, wrapping each (start, end) span in `<tag>`; overlapping spans merge."""
     merged: list[list[int]] = []

@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from layers.markup import quoted_input
+
 MIN_ZOOM, MAX_ZOOM = 2, 18
 _NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
 _ZOOM = re.compile(r"[0-9]{1,2}")
@@ -33,10 +35,6 @@ def _first(value: str | list[str] | None) -> str | None:
     return value
 
 
-def _shown(raw: str, limit: int = 40) -> str:
-    """A bad value as the notice quotes it: cut short, and only ever shown as plain text."""
-    return raw if len(raw) <= limit else raw[:limit] + "…"
-
 
 def parse_view(
     params: Mapping[str, str | list[str]],
@@ -54,7 +52,7 @@ def parse_view(
 
     feature = _first(params.get("feature"))
     if feature is not None and feature not in feature_ids:
-        notices.append(f"No feature has the id “{_shown(feature)}”; nothing is selected.")
+        notices.append(f"No feature has the id “{quoted_input(feature)}”; nothing is selected.")
         feature = None
 
     layers = default_layers
@@ -64,7 +62,7 @@ def parse_view(
         unknown = [part for part in asked if part not in layer_ids]
         layers = tuple(layer for layer in layer_ids if layer in asked)
         if unknown:
-            names = ", ".join(f"“{_shown(part)}”" for part in unknown[:5])
+            names = ", ".join(f"“{quoted_input(part)}”" for part in unknown[:5])
             if layers:
                 notices.append(f"Unknown layer ids ignored: {names}.")
             else:  # a link naming only unknown layers would otherwise open an empty map
@@ -77,7 +75,7 @@ def parse_view(
         center = _parse_center(raw_center)
         if center is None:
             notices.append(
-                f"The centre “{_shown(raw_center)}” is not “latitude,longitude” in range; "
+                f"The centre “{quoted_input(raw_center)}” is not “latitude,longitude” in range; "
                 "the default frame is used."
             )
 
@@ -88,7 +86,7 @@ def parse_view(
             zoom = int(raw_zoom)
         else:
             notices.append(
-                f"The zoom “{_shown(raw_zoom)}” is not a whole number from {MIN_ZOOM} to "
+                f"The zoom “{quoted_input(raw_zoom)}” is not a whole number from {MIN_ZOOM} to "
                 f"{MAX_ZOOM}; the default zoom is used."
             )
 
