@@ -35,10 +35,9 @@ from layers.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
     base_map,
-    frame_bounds,
+    default_view,
     layer_groups,
     selection_group,
-    zoom_for_bounds,
 )
 from layers.storyboard import (
     PassageRef,
@@ -280,8 +279,7 @@ if state.brief_edited:
     st.caption("This storyboard has changes that are in no file yet: save it as JSON to keep "
                "them. The address reopens the scene number in the saved file only.")
 
-frame = frame_bounds(cat.feature(fid).geometry for fid in FRAME_FEATURES)
-fmap = base_map(((frame[1] + frame[3]) / 2, (frame[0] + frame[2]) / 2), zoom_for_bounds(frame),
+fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES),
                 sync_url=False)
 
 if not scenes:
