@@ -9,6 +9,7 @@ bundled provider list, so listing them needs no network.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,16 @@ class TileBasemap:
     max_zoom: int
 
 
+@functools.cache
+def _collection(path: Path, modified: float) -> dict:
+    """A basemap file's GeoJSON, parsed once per version of the file.
+
+    The Map and Briefing pages build their base map on every rerun; re-reading 270 kB of JSON
+    each time was most of that cost. Keyed by modification time so `make basemap` still shows.
+    """
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
     """One feature group with the vector basemap; add it to the map before any data layer.
 
@@ -57,9 +68,10 @@ def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
     """
     group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
     for stem, style in BASEMAP_STYLES.items():
-        data = json.loads((basemap_dir / f"{stem}.geojson").read_text(encoding="utf-8"))
+        path = basemap_dir / f"{stem}.geojson"
         folium.GeoJson(
-            data,
+            # shared, not copied: folium only adds the same feature ids to it on every run
+            _collection(path, path.stat().st_mtime),
             name=f"basemap-{stem}",
             style_function=lambda _feature, style=style: style,
             control=False,

@@ -29,6 +29,7 @@ from layers.layer import (
     feature_elements,
     path_options,
 )
+from layers.state import MAX_ZOOM, MIN_ZOOM
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
 POINT_ZOOM = 10
@@ -159,11 +160,11 @@ def base_map(
         zoom_start=zoom,
         tiles=None,
         control_scale=True,
-        min_zoom=2,
+        min_zoom=MIN_ZOOM,
         # Without animation the component's first setView (a permalink or a selection) takes
         # effect at once; animated, it left vector layers projected at the old zoom.
         zoom_animation=False,
-        max_zoom=14,
+        max_zoom=MAX_ZOOM,
         width="100%",
         height=MAP_HEIGHT_PX,
     )

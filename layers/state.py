@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from layers.markup import quoted_input
 
-MIN_ZOOM, MAX_ZOOM = 2, 18
+MIN_ZOOM, MAX_ZOOM = 2, 14
+"""The zooms the map offers (`layers.mapview.base_map`); a link asking for more is told so."""
 _NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
 _ZOOM = re.compile(r"[0-9]{1,2}")
 

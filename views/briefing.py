@@ -55,7 +55,7 @@ from layers.storyboard_edit import (
     scene_from_view,
     with_notes,
 )
-from views.common import article, catalog
+from views.common import article, catalog, geodata_stamp
 
 MAP_KEY = "briefing-map"
 BUILDER_KEY = "briefing-builder"
@@ -101,8 +101,9 @@ def open_file(stem: str) -> None:
 
 
 @st.cache_data(show_spinner="Preparing the handouts…", max_entries=8)
-def handouts(storyboard_json: str) -> tuple[str, bytes]:
-    """The offline HTML and the PDF of a storyboard, made once per storyboard text."""
+def handouts(storyboard_json: str, geodata_stamp: float) -> tuple[str, bytes]:
+    """The offline HTML and the PDF of a storyboard, made once per storyboard text and version
+    of the geodata (so a `make geodata` under a running server is not served stale)."""
     prepared, _ = parse_storyboard(storyboard_json, catalog(), article())
     return export_html(prepared, catalog(), article()), export_pdf(prepared, catalog(), article())
 
@@ -253,7 +254,7 @@ with st.sidebar:
     if st.button("Prepare handouts", key="briefing-prepare", disabled=not scenes):
         state.brief_handouts = board_json
     if scenes and state.get("brief_handouts") == board_json:
-        handout_html, handout_pdf = handouts(board_json)
+        handout_html, handout_pdf = handouts(board_json, geodata_stamp())
         st.download_button("Download offline HTML", data=handout_html,
                            file_name=f"{state.brief_stem}.html", mime="text/html",
                            key="briefing-html")

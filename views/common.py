@@ -16,7 +16,7 @@ from layers.catalog import Catalog, load_catalog
 from layers.mentions import MentionIndex, build_index
 
 
-def _geodata_stamp() -> float:
+def geodata_stamp() -> float:
     """The newest modification time among the layer registry and layer files (a few stats)."""
     return max(path.stat().st_mtime for path in layers.GEODATA_DIR.glob("*.json*"))
 
@@ -34,7 +34,7 @@ def _catalog(stamp: float) -> Catalog:
 
 def catalog() -> Catalog:
     """Every geodata layer, loaded once per version of the files."""
-    return _catalog(_geodata_stamp())
+    return _catalog(geodata_stamp())
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -44,4 +44,4 @@ def _mentions(stamp: float) -> MentionIndex:
 
 def mentions() -> MentionIndex:
     """The feature ↔ paragraph ↔ citation index, computed once per version of the geodata."""
-    return _mentions(_geodata_stamp())
+    return _mentions(geodata_stamp())

@@ -12,6 +12,7 @@ from layers.layer import clicked_feature_id
 from layers.legend import legend_html
 from layers.mapview import (
     FRAME_FEATURES,
+    MAP_HEIGHT_PX,
     base_map,
     default_view,
     fresh_camera,
@@ -154,7 +155,7 @@ st.caption(
 st_folium(
     fmap,
     key=MAP_KEY,
-    height=620,
+    height=MAP_HEIGHT_PX,
     use_container_width=True,
     returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     feature_group_to_add=groups_to_add,
