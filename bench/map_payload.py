@@ -7,7 +7,7 @@ measures, side by side in the same run:
 - server time per rerun of the Map page (AppTest in-process, median and min of N;
   `server_time.py`).
 The unsimplified variant is built into a temporary directory by
-`geodata/build/build.py --no-simplify` and served with `CBM_GEODATA_DIR` pointing at it; the
+`python -m layers.build geodata --no-simplify` and served with `CBM_GEODATA_DIR` pointing at it; the
 basemap (not part of the comparison) is copied over unchanged. Prints a Markdown report and writes
 it to `bench/results.md`. Figures only: nothing here passes or fails on a threshold.
 """
@@ -40,8 +40,8 @@ MB = 1_000_000
 
 def build_unsimplified(out: Path) -> None:
     """The same recipes and datasets, without simplification or rounding, plus the basemap."""
-    subprocess.run([PYTHON, str(ROOT / "geodata" / "build" / "build.py"), "--no-simplify",
-                    "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PYTHON, "-m", "layers.build", "geodata", "--no-simplify",
+                    "--out", str(out)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     shutil.copytree(SHIPPED / "basemap", out / "basemap")
 
 
@@ -127,8 +127,8 @@ def report(results: dict[str, dict], reps: int) -> str:
         f"caches; median (min) of {reps} runs. Cold start (catalog read once per server "
         f"process): {shipped['server']['cold_start_ms']:,.0f} ms simplified, "
         f"{full['server']['cold_start_ms']:,.0f} ms unsimplified.",
-        "- **unsimplified**: `geodata/build/build.py --no-simplify`: same recipes and datasets, no "
-        "`simplify`, no 5-decimal rounding. The basemap is the same in both.",
+        "- **unsimplified**: `python -m layers.build geodata --no-simplify`: same recipes and "
+        "datasets, no `simplify`, no 5-decimal rounding. The basemap is the same in both.",
         "",
         "## What the map component carries (simplified, default view)",
         "",

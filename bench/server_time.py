@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402  (after the path set-up)
 
-from layers.catalog import load_catalog  # noqa: E402
+from layers.data.catalog import load_catalog  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT_S = 300

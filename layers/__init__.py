@@ -1,6 +1,22 @@
-"""The Caucasus Briefing Map library: article, geodata catalog, map building.
+"""The Caucasus Briefing Map library: everything the dashboard knows and draws, with no Streamlit.
 
-Importable and testable without Streamlit; the pages only call into it.
+Five packages, imported one way only (`tests/test_architecture.py` reads the imports and fails
+on an arrow that runs backwards):
+
+  data/      the article, the geodata catalog, its schema and every check on it, the mention
+             index and the feature table. Imports nothing of ours outside data/, and never
+             folium, matplotlib or streamlit.
+  html/      escaped HTML fragments (card, article text, references, provenance) and the one
+             stylesheet for every class they emit. Imports data/.
+  map/       the folium map: one style source, layer rendering, base map, legend, URL state.
+             Imports data/ and html/ (for escaping and the legend's HTML).
+  briefing/  storyboards, their editing, the Briefing page's state machine, and the HTML and
+             PDF handouts. Imports data/, html/ and map/.
+  build/     set-up and build tools: one npm fetcher and pin manifest, TopoJSON, the offline
+             basemap, the map assets and the geodata build (`python -m layers.build …`).
+             Imports data/ only, so a build never pulls in the renderers.
+
+`cli.py` (`python -m layers …`) may import any of them; nothing imports it.
 """
 
 import os

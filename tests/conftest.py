@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.article import Article, load_article
-from layers.catalog import Catalog, Feature, load_catalog
+from layers.data.article import Article, load_article
+from layers.data.catalog import Catalog, Feature, load_catalog
 
 FIXTURE_GEODATA = Path(__file__).parent / "fixtures" / "geodata"
 

@@ -2,7 +2,7 @@
 
 from shapely.geometry import box
 
-from layers.antimeridian import planar_polygon, unwrap
+from layers.build.antimeridian import planar_polygon, unwrap
 
 
 def test_unwrap_removes_the_jump_between_plus_and_minus_180():

@@ -12,7 +12,7 @@ import hashlib
 import pytest
 
 import layers
-from layers.article import (
+from layers.data.article import (
     Article,
     Paragraph,
     find_phrase,

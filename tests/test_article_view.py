@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from layers.article_view import (
+from layers.data.mentions import build_index
+from layers.html.article_view import (
     mentioned_places,
     paragraph_body_html,
     paragraph_html,
@@ -15,7 +16,6 @@ from layers.article_view import (
     references_html,
     scroll_script,
 )
-from layers.mentions import build_index
 
 TAG = re.compile(r"<[^>]*>")
 PLACE_LINK = re.compile(

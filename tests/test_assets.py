@@ -11,8 +11,9 @@ import folium.plugins
 import pytest
 from branca.colormap import LinearColormap
 
-from layers import assets_fetch
-from layers.assets import (
+from layers.build import assets as assets_fetch
+from layers.build.assets import AssetMismatch, load_manifest, sha256_of
+from layers.map.assets import (
     DROPPED_MAP_LINKS,
     NotOffline,
     external_urls,
@@ -20,8 +21,7 @@ from layers.assets import (
     localize,
     offline_map,
 )
-from layers.assets_fetch import AssetMismatch, load_manifest, sha256_of
-from layers.basemap import add_offline_basemap
+from layers.map.basemap import add_offline_basemap
 
 
 def full_offline_map() -> folium.Map:

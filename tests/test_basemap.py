@@ -7,9 +7,9 @@ import json
 import pytest
 from shapely.geometry import Point, box, shape
 
-from layers.basemap import BASEMAP_DIR, BASEMAP_STYLES, offline_basemap, online_basemaps
-from layers.basemap_build import DETAIL, FRAME, shared_borders, to_shape
-from layers.topojson import decode_arcs
+from layers.build.basemap import DETAIL, FRAME, shared_borders, to_shape
+from layers.build.topojson import decode_arcs
+from layers.map.basemap import BASEMAP_DIR, BASEMAP_STYLES, offline_basemap, online_basemaps
 
 BYTE_BUDGET = 400 * 1024  # "a few hundred KB at most" for the whole basemap
 

@@ -8,12 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from layers import markup
-from layers.article import load_article
-from layers.briefing_html import MissingAssets, export_html
-from layers.briefing_pdf import export_pdf
-from layers.catalog import load_catalog
-from layers.storyboard import (
+from layers.briefing.export_html import MissingAssets, export_html
+from layers.briefing.export_pdf import export_pdf
+from layers.briefing.storyboard import (
     DEFAULT_STORYBOARD,
     Storyboard,
     load_storyboard,
@@ -21,6 +18,9 @@ from layers.storyboard import (
     passage_text,
     scene_citations,
 )
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.html import markup
 
 CATALOG = load_catalog()
 ARTICLE = load_article()
@@ -134,7 +134,7 @@ def test_pdf_scene_pages_give_full_references(pdf, storyboard):
 
 
 def test_cli_exports_the_default_storyboard(tmp_path, capsys):
-    from layers.__main__ import main
+    from layers.cli import main
 
     out = tmp_path / "briefing.html"
     assert main(["export-briefing", "--html", str(out)]) == 0
@@ -144,7 +144,7 @@ def test_cli_exports_the_default_storyboard(tmp_path, capsys):
 
 
 def test_cli_prints_storyboard_issues_and_refuses_an_empty_one(tmp_path, capsys):
-    from layers.__main__ import main
+    from layers.cli import main
 
     broken = tmp_path / "broken.json"
     broken.write_text('{"title": "x", "scenes": [{"title": "Lost"}]}', encoding="utf-8")

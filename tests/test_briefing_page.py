@@ -1,6 +1,6 @@
 """The Briefing page, run by Streamlit's AppTest against the real geodata and default storyboard.
 
-The first tests pin the page's pure helpers (`layers.briefing_view`); the rest run the whole app
+The first tests pin the page's pure helpers (`layers.briefing.page`); the rest run the whole app
 (`app.py` and its st.navigation) and switch to the Briefing page. What the map receives is read
 from the streamlit-folium component's arguments: `script` is the base map (its hash keys the
 iframe), `feature_group` the scene's layers and highlights, `center`/`zoom` the framing.
@@ -16,25 +16,24 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import layers
-import layers.briefing_html
-import layers.briefing_pdf
-import layers.storyboard
-from layers.article import load_article
-from layers.briefing_view import (
+import layers.briefing.export_html
+import layers.briefing.export_pdf
+import layers.briefing.storyboard
+from layers.briefing.edit import FRAME_HIGHLIGHT, features_bounds
+from layers.briefing.page import (
     MAP_COLUMN_PX,
     available_briefings,
     keyboard_script,
     parse_scene_param,
     passages_html,
     resolve_briefing,
-    scene_camera,
 )
-from layers.card import reference_html
-from layers.catalog import load_catalog
-from layers.mapview import MAP_HEIGHT_PX
-from layers.markup import markdown_literal
-from layers.storyboard import load_storyboard, passage_text, scene_citations
-from layers.storyboard_edit import FRAME_HIGHLIGHT, features_bounds
+from layers.briefing.storyboard import load_storyboard, passage_text, scene_citations
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.html.markup import markdown_literal
+from layers.html.references import reference_html
+from layers.map.mapview import MAP_HEIGHT_PX, camera_for_bounds
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -51,7 +50,7 @@ def fresh_caches():
 @pytest.fixture(scope="module")
 def default():
     """The default storyboard as the loader reads it: what the page starts from."""
-    board, issues = load_storyboard(layers.storyboard.DEFAULT_STORYBOARD, load_catalog(),
+    board, issues = load_storyboard(layers.briefing.storyboard.DEFAULT_STORYBOARD, load_catalog(),
                                     load_article())
     assert not issues and len(board.scenes) >= 3
     return board
@@ -147,7 +146,7 @@ def test_the_page_opens_on_scene_one_framed_layered_and_cited(default):
     assert progress(at) == f"Scene 1 of {len(default.scenes)}"
     assert scene_title(at) == markdown_literal(first.title)
     args = component_args(at)
-    center, zoom = scene_camera(first.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
+    center, zoom = camera_for_bounds(first.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
     assert args["center"] == list(center) and args["zoom"] == zoom
     for fid in first.highlight:
         assert f"[[id:{fid}]]" in args["feature_group"]
@@ -216,12 +215,12 @@ def test_bad_parameters_show_a_notice_and_open_scene_one(query):
 def test_a_briefing_parameter_opens_that_file(tmp_path, monkeypatch, default):
     folder = tmp_path / "briefings"
     folder.mkdir()
-    shutil.copy(layers.storyboard.DEFAULT_STORYBOARD, folder / "default.json")
-    short = json.loads(layers.storyboard.DEFAULT_STORYBOARD.read_text(encoding="utf-8"))
+    shutil.copy(layers.briefing.storyboard.DEFAULT_STORYBOARD, folder / "default.json")
+    short = json.loads(layers.briefing.storyboard.DEFAULT_STORYBOARD.read_text(encoding="utf-8"))
     short["title"] = "Two scenes only"
     short["scenes"] = short["scenes"][:2]
     (folder / "short.json").write_text(json.dumps(short), encoding="utf-8")
-    monkeypatch.setattr(layers.storyboard, "DEFAULT_STORYBOARD", folder / "default.json")
+    monkeypatch.setattr(layers.briefing.storyboard, "DEFAULT_STORYBOARD", folder / "default.json")
     at = open_briefing(briefing="short", scene="2")
     assert at.main.title[0].value == "Two scenes only"
     assert progress(at) == "Scene 2 of 2"
@@ -259,7 +258,7 @@ def test_the_builder_adds_a_scene_after_the_current_one_and_shows_it(default):
     assert scene_title(at) == "Jermuk up close"
     args = component_args(at)
     jermuk = features_bounds(load_catalog(), ["jermuk"])
-    center, zoom = scene_camera(jermuk, MAP_COLUMN_PX, MAP_HEIGHT_PX)
+    center, zoom = camera_for_bounds(jermuk, MAP_COLUMN_PX, MAP_HEIGHT_PX)
     assert args["center"] == list(center) and args["zoom"] == zoom
     assert html.escape(load_article().paragraph("p1").sentences[0].text) in text_column(at)
     assert at.text_input(key="builder-title").value == ""  # ready for the next one
@@ -409,8 +408,8 @@ def test_handouts_are_prepared_on_demand_for_the_current_storyboard(monkeypatch,
         made.append(board.title)
         return "<html></html>"
 
-    monkeypatch.setattr(layers.briefing_html, "export_html", fake_html)
-    monkeypatch.setattr(layers.briefing_pdf, "export_pdf", lambda board, c, a: b"%PDF-1.7")
+    monkeypatch.setattr(layers.briefing.export_html, "export_html", fake_html)
+    monkeypatch.setattr(layers.briefing.export_pdf, "export_pdf", lambda board, c, a: b"%PDF-1.7")
     at = open_briefing()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Save storyboard (JSON)"]  # nothing is generated until asked for

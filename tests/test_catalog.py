@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from layers.article import load_article
-from layers.catalog import CatalogError, load_catalog, normalise, validate_catalog
-from layers.schema import Problem, validate_properties
+from layers.data.article import load_article
+from layers.data.catalog import CatalogError, load_catalog, normalise
+from layers.data.schema import Problem, validate_properties
+from layers.data.validate import validate_catalog
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 Edit = Callable[[dict], None]

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import layers
-from layers.__main__ import main
-from layers.mentions import INDEX_COLUMNS
+from layers.cli import main
+from layers.data.mentions import INDEX_COLUMNS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 

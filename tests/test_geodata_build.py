@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +19,14 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
+from layers.build import npm as fetch
+from layers.build.geodata import build, datasets, ops
+from layers.build.geodata.countries import country
+from layers.build.geodata.recipe import BuildError
+from layers.build.topojson import decode_arcs
+
 REPO = Path(__file__).resolve().parents[1]
 BUILD_DIR = REPO / "geodata" / "build"
-sys.path.insert(0, str(BUILD_DIR))
-
-import build  # noqa: E402
-import datasets  # noqa: E402
-import fetch  # noqa: E402
-import ops  # noqa: E402
-from countries import country  # noqa: E402
-from recipe import BuildError  # noqa: E402
-
-from layers.topojson import decode_arcs  # noqa: E402
 
 OUR_RECIPES = ("borders", "nagorno-karabakh", "nakhchivan")
 EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True).transform
@@ -199,7 +194,7 @@ def test_topojson_arcs_are_delta_decoded() -> None:
 
 
 def test_far_away_islets_are_left_out_but_the_caucasus_and_the_mainland_stay():
-    from geometry import drop_islets
+    from layers.build.geodata.geometry import drop_islets
 
     zone = (40.0, 38.0, 51.0, 44.0)
     mainland = shapely.box(60, 50, 80, 60)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import reverse_geocoder
 
-from layers.article import load_article
+from layers.data.article import load_article
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"

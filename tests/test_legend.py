@@ -4,8 +4,8 @@ selection outline only when something is selected, and how precision is drawn.""
 import geopandas as gpd
 from shapely.geometry import Point, box
 
-from layers.layer import Layer, Style
-from layers.legend import legend_html
+from layers.data.catalog import Layer, Style
+from layers.map.legend import legend_html
 
 
 def layer(label: str = "Towns <b>reported</b>") -> Layer:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import layers
 import views.common
-from layers.catalog import load_catalog
+from layers.data.catalog import load_catalog
 
 GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
 SCRIPT = "<script>alert(1)</script>"

@@ -4,9 +4,9 @@ import folium
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
-from layers.layer import Layer, Style, path_options
-from layers.mapview import (
-    frame_bounds,
+from layers.data.catalog import Layer, Style, bounds_around
+from layers.map.layer import feature_group
+from layers.map.mapview import (
     fresh_camera,
     initial_camera,
     layer_groups,
@@ -19,7 +19,7 @@ XSS_NAME = '<script>alert("x")</script>`${alert(1)}`'
 XSS_DESCRIPTION = '<img src=x onerror="alert(2)">'
 
 
-def make_layer(layer_id="demo", name="Jermuk"):
+def make_layer(layer_id="demo", name="Jermuk", title="Demo"):
     features = gpd.GeoDataFrame(
         {
             "id": ["a-point", "a-line", "an-area"],
@@ -31,7 +31,7 @@ def make_layer(layer_id="demo", name="Jermuk"):
         geometry=[Point(45.67, 39.84), LineString([(44, 40), (45, 41)]), box(44, 39, 45, 40)],
         crs="EPSG:4326",
     )
-    return Layer(layer_id, "Demo", "Group", True, Style(color="#D55E00"), "Demo legend", features)
+    return Layer(layer_id, title, "Group", True, Style(color="#D55E00"), "Demo legend", features)
 
 
 def rendered(groups):
@@ -52,31 +52,33 @@ def test_a_point_is_framed_at_town_zoom():
     assert center == (39.84, 45.67) and zoom == 10
 
 
-def test_frame_bounds_covers_every_geometry():
-    assert frame_bounds([box(0, 0, 1, 1), box(2, -1, 3, 0.5)]) == (0, -1, 3, 1)
+def test_bounds_around_covers_every_geometry():
+    assert bounds_around([box(0, 0, 1, 1), box(2, -1, 3, 0.5)]) == (0, -1, 3, 1)
 
 
 def test_only_visible_layers_become_groups_in_registry_order():
-    first, second = make_layer("first"), make_layer("second")
-    groups = layer_groups([first, second], visible=["second", "first"])
-    assert [group.layer_name for group in groups] == ["Demo", "Demo"]
-    assert layer_groups([first, second], visible=[]) == []
+    """Later layers draw on top, so the registry (not the order layers were ticked in) decides
+    what covers what: the same groups whichever order `visible` lists them in."""
+    first = make_layer("first", name="Goris", title="First")
+    second = make_layer("second", name="Kapan", title="Second")
+    third = make_layer("third", name="Sisian", title="Third")
+    registry = [first, second, third]
+    groups = layer_groups(registry, visible=["third", "first"])
+    assert [group.layer_name for group in groups] == ["First", "Third"]
+    assert [g.layer_name for g in layer_groups(registry, visible=["first", "third"])] == [
+        "First", "Third"]
+    assert layer_groups(registry, visible=[]) == []
+    html = rendered(groups)
+    assert html.index("Goris") < html.index("Sisian")  # drawn in that order
+    assert "Kapan" not in html
 
 
 def test_data_text_reaches_the_map_escaped():
-    html = rendered([make_layer(name=XSS_NAME).feature_group()])
+    html = rendered([feature_group(make_layer(name=XSS_NAME))])
     assert "<script>alert" not in html
     assert "${alert(1)}" not in html
     assert "onerror=\"alert(2)" not in html  # descriptions never reach the browser at all
     assert "&lt;script&gt;" in html
-
-
-def test_precision_is_drawn_differently():
-    style = Style(color="#000000", fill_opacity=0.4)
-    assert "dashArray" not in path_options(style, "exact")
-    assert path_options(style, "schematic")["dashArray"] == "8 6"
-    approximate = path_options(style, "approximate")
-    assert approximate["dashArray"] == "2 5" and approximate["fillOpacity"] == 0.2
 
 
 def test_selection_outline_is_a_group_of_its_own():

@@ -11,10 +11,9 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from layers.article import Article, load_article
-from layers.catalog import Catalog, Feature, load_catalog
-from layers.layer import Layer, Style
-from layers.mentions import ALIAS, LINK, NAME, MentionIndex, build_index, index_rows
+from layers.data.article import Article, load_article
+from layers.data.catalog import Catalog, Feature, Layer, Style, load_catalog
+from layers.data.mentions import ALIAS, LINK, NAME, MentionIndex, build_index, index_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 

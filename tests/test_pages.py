@@ -22,10 +22,10 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 import layers
 import views.common
-from layers.article import load_article
-from layers.catalog import load_catalog
-from layers.markup import markdown_literal
-from layers.tables import WKT_COLUMN
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.data.tables import WKT_COLUMN
+from layers.html.markup import markdown_literal
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 SCRIPT = "<script>alert(1)</script>"

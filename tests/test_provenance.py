@@ -2,8 +2,8 @@
 
 import html
 
-from layers.mentions import build_index
-from layers.provenance import (
+from layers.data.mentions import build_index
+from layers.html.provenance import (
     CITES,
     DATASET_COLUMNS,
     NAMED,

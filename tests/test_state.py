@@ -1,6 +1,6 @@
 """A copied URL reproduces the map view; a bad URL never breaks the page."""
 
-from layers.state import ViewState, parse_view, view_params
+from layers.map.state import ViewState, parse_view, view_params
 
 FEATURES = {"jermuk", "nakhchivan"}
 LAYERS = ("borders", "nagorno-karabakh", "september-2022")

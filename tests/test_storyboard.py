@@ -8,9 +8,7 @@ import json
 
 import pytest
 
-from layers.article import load_article
-from layers.catalog import load_catalog
-from layers.storyboard import (
+from layers.briefing.storyboard import (
     DEFAULT_STORYBOARD,
     PassageRef,
     StoryboardIssue,
@@ -20,6 +18,8 @@ from layers.storyboard import (
     scene_citations,
     storyboard_to_json,
 )
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
 
 CATALOG = load_catalog()
 ARTICLE = load_article()

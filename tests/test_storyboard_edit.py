@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalog import load_catalog
-from layers.storyboard import PassageRef, Storyboard
-from layers.storyboard_edit import (
+from layers.briefing.edit import (
     FRAME_CURRENT,
     FRAME_HIGHLIGHT,
     FRAME_LAYERS,
@@ -24,6 +22,8 @@ from layers.storyboard_edit import (
     scene_from_view,
     with_notes,
 )
+from layers.briefing.storyboard import PassageRef, Storyboard
+from layers.data.catalog import load_catalog
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 

@@ -9,10 +9,10 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, shape
 
-from layers.article import load_article
-from layers.catalog import Feature, load_catalog
-from layers.mentions import build_index
-from layers.tables import (
+from layers.data.article import load_article
+from layers.data.catalog import Feature, load_catalog
+from layers.data.mentions import build_index
+from layers.data.tables import (
     COLUMNS,
     WKT_COLUMN,
     Filters,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers import markup
-from layers.article_view import (
+from layers.html import markup
+from layers.html.article_view import (
     mentioned_places,
     paragraph_html,
     paragraphs_mentioning,

@@ -1,7 +1,7 @@
 """The Briefing page: a storyboard shown one scene at a time, a builder to change it, and handouts.
 
 The working storyboard lives in the session (starting from `content/briefings/default.json`);
-every edit replaces it with a new one built by `layers.storyboard_edit`. The map is the Map page's
+every edit replaces it with a new one built by `layers.briefing.edit`. The map is the Map page's
 base map, built the same way on every run, so moving between scenes only swaps the layer groups
 and moves the camera — the iframe is never rebuilt.
 """
@@ -11,11 +11,19 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-import layers.storyboard as storyboard_files
-from layers import markup
-from layers.briefing_html import export_html
-from layers.briefing_pdf import export_pdf
-from layers.briefing_view import (
+import layers.briefing.storyboard as storyboard_files
+from layers.briefing.edit import (
+    FRAME_CHOICES,
+    add_scene,
+    builder_frame,
+    move_scene,
+    remove_scene,
+    scene_from_view,
+    with_notes,
+)
+from layers.briefing.export_html import export_html
+from layers.briefing.export_pdf import export_pdf
+from layers.briefing.page import (
     DEFAULT_STEM,
     MAP_COLUMN_PX,
     NEXT_KEY,
@@ -28,32 +36,24 @@ from layers.briefing_view import (
     passage_html,
     passages_html,
     resolve_briefing,
-    scene_camera,
     scene_params,
 )
-from layers.mapview import (
-    FRAME_FEATURES,
-    MAP_HEIGHT_PX,
-    base_map,
-    default_view,
-    layer_groups,
-    selection_group,
-)
-from layers.storyboard import (
+from layers.briefing.storyboard import (
     PassageRef,
     Storyboard,
     load_storyboard,
     parse_storyboard,
     storyboard_to_json,
 )
-from layers.storyboard_edit import (
-    FRAME_CHOICES,
-    add_scene,
-    builder_frame,
-    move_scene,
-    remove_scene,
-    scene_from_view,
-    with_notes,
+from layers.html import markup
+from layers.map.mapview import (
+    FRAME_FEATURES,
+    MAP_HEIGHT_PX,
+    base_map,
+    camera_for_bounds,
+    default_view,
+    layer_groups,
+    selection_group,
 )
 from views.common import article, catalog, geodata_stamp
 
@@ -297,7 +297,7 @@ else:
 
     groups = layer_groups(cat.layers, scene.layers)
     groups.extend(selection_group(cat.feature(fid).geometry) for fid in scene.highlight)
-    center, zoom = scene_camera(scene.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
+    center, zoom = camera_for_bounds(scene.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
 
     map_column, text_column = st.columns([3, 2])
     with map_column:

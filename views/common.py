@@ -11,9 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 import layers
-from layers.article import Article, load_article
-from layers.catalog import Catalog, load_catalog
-from layers.mentions import MentionIndex, build_index
+from layers.data.article import Article, load_article
+from layers.data.catalog import Catalog, load_catalog
+from layers.data.mentions import MentionIndex, build_index
 
 
 def geodata_stamp() -> float:

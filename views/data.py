@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.article_view import map_link
-from layers.tables import Filters, csv_bytes, features_frame, filter_features, geojson_bytes
+from layers.data.tables import Filters, csv_bytes, features_frame, filter_features, geojson_bytes
+from layers.html.references import map_link
 from views.common import catalog, mentions
 
 cat = catalog()

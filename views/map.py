@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import markup
-from layers.basemap import online_basemaps
-from layers.card import build_card, card_html
-from layers.layer import clicked_feature_id
-from layers.legend import legend_html
-from layers.mapview import (
+from layers.html import markup
+from layers.html.card import build_card, card_html
+from layers.map.basemap import online_basemaps
+from layers.map.layer import clicked_feature_id
+from layers.map.legend import legend_html
+from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
     base_map,
@@ -22,7 +22,7 @@ from layers.mapview import (
     tile_group,
     view_of,
 )
-from layers.state import ViewState, parse_view, view_params
+from layers.map.state import ViewState, parse_view, view_params
 from views.common import article, catalog, mentions
 
 CARD_STYLE = """<style>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.provenance import cited_reference_html, cited_references, datasets_frame
+from layers.html.provenance import cited_reference_html, cited_references, datasets_frame
 from views.common import article, catalog, mentions
 
 STYLE = """<style>

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from layers.article import load_article
-from layers.briefing_html import export_html
-from layers.catalog import load_catalog
-from layers.storyboard import DEFAULT_STORYBOARD, Storyboard, load_storyboard
+from layers.briefing.export_html import export_html
+from layers.briefing.storyboard import DEFAULT_STORYBOARD, Storyboard, load_storyboard
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from layers.storyboard import DEFAULT_STORYBOARD
+from layers.briefing.storyboard import DEFAULT_STORYBOARD
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from shapely.geometry import shape
 
-from layers.article import load_article
-from layers.card import build_card
-from layers.catalog import load_catalog
-from layers.mapview import POINT_ZOOM
-from layers.mentions import build_index
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.data.mentions import build_index
+from layers.html.card import build_card
+from layers.map.mapview import POINT_ZOOM
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """Real Chromium with the internet cut off: the saved offline map must load Leaflet and draw.
 
-This is `layers.assets` on its own, without Streamlit: a folium map saved to HTML with local
+This is `layers.map.assets` on its own, without Streamlit: a folium map saved to HTML with local
 asset links, served from the repository by a plain local HTTP server.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from layers import ROOT
-from layers.assets import localize, offline_map
+from layers.map.assets import localize, offline_map
 from tests.test_assets import full_offline_map
 
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -1,0 +1,414 @@
+"""The PDF handout: a title page, one page per scene (static map, passages, notes, citations) and
+a sources page.
+
+Maps are drawn with matplotlib from the same GeoDataFrames the dashboard uses, with no browser:
+`Figure` objects rendered straight into `PdfPages` (no pyplot, so no global backend or figure
+state), the Natural Earth basemap underneath, each layer in its layers.json style, highlights
+with a black halo, schematic geometry dashed and approximate geometry dotted, as on screen.
+The projection is plain longitude/latitude with the aspect corrected for the frame's middle
+latitude: honest at South Caucasus scale and needing no projection library.
+
+Text is DejaVu Sans (matplotlib's bundled default, which has ə, ç, ı and curly quotes) embedded
+as TrueType (pdf.fonttype 42) so the handout's text can be searched and copied. Lines are wrapped
+by measuring the rendered width, so nothing runs off the page; a block that does not fit is set
+in a smaller size rather than cut.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import shapely
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from matplotlib.patheffects import withStroke
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from layers.briefing.storyboard import Scene, Storyboard, passage_text, scene_citations
+from layers.data.article import Article
+from layers.data.catalog import Catalog, Layer, Style
+from layers.map.basemap import BASEMAP_DIR
+from layers.map.style import BASEMAP_STYLES, LAND, WATER
+
+PAGE_IN = (11.69, 8.27)  # A4 landscape
+MARGIN_IN = 0.45
+MAP_BOX = (0.035, 0.10, 0.50, 0.78)  # left, bottom, width, height as fractions of the page
+TEXT_LEFT = 0.56  # the scene's text column, fraction of page width
+TEXT_RIGHT = 1 - MARGIN_IN / PAGE_IN[0]
+FONT = "DejaVu Sans"
+BODY_PT, MIN_PT = 9.5, 6.0
+LINE_SPACING = 1.3
+WRAP_SLACK = 0.02  # share of the line width kept free for kerning the measurement ignores
+FRAME_PADDING = 0.06  # share of the frame added around it, so edge features are not cut
+HALO_COLOR = "#000000"
+PX_TO_PT = 0.75  # Leaflet's CSS pixels to PDF points
+DASHES = {"schematic": (0, (5, 3)), "approximate": (0, (1, 2))}
+
+_MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A run of text for the flowing column: wrapped and placed by `_flow`."""
+
+    text: str
+    size: float = 1.0  # relative to the body size
+    bold: bool = False
+    italic: bool = False
+    gap_before: float = 0.0  # in body lines
+    indent: float = 0.0  # in points
+
+
+def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> bytes:
+    """The handout as PDF bytes: title page, one page per scene, sources page."""
+    basemap = {stem: gpd.read_file(BASEMAP_DIR / f"{stem}.geojson") for stem in BASEMAP_STYLES}
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT}), PdfPages(
+        buffer, metadata={"Title": storyboard.title, "CreationDate": None}
+    ) as pdf:
+        pdf.savefig(_title_page(storyboard, article))
+        for number, scene in enumerate(storyboard.scenes, start=1):
+            pdf.savefig(_scene_page(number, len(storyboard.scenes), scene, catalog, article,
+                                    basemap))
+        pdf.savefig(_sources_page(catalog, article))
+    return buffer.getvalue()
+
+
+def _title_page(storyboard: Storyboard, article: Article) -> Figure:
+    blocks = [_Block(storyboard.title, size=2.0, bold=True)]
+    if storyboard.description:
+        blocks.append(_Block(storyboard.description, size=1.15, gap_before=1.0))
+    blocks.append(_Block("Scenes", size=1.2, bold=True, gap_before=1.5))
+    blocks.extend(_Block(f"{number}. {scene.title}", size=1.1, gap_before=0.3)
+                  for number, scene in enumerate(storyboard.scenes, start=1))
+    blocks.append(_Block(
+        "Every quotation is an exact sentence of the article, given with its paragraph "
+        f"number (¶). Article text sha256 {article.sha256[:16]}…. Speaker notes are the "
+        "briefer's own words. On the maps, dashed lines are schematic and dotted outlines "
+        "approximate; features outlined in black are the ones the scene points at.",
+        size=0.9, italic=True, gap_before=2.0))
+    figure = _page()
+    _flow(figure, blocks, MARGIN_IN / PAGE_IN[0], TEXT_RIGHT, top=0.88, bottom=0.06,
+          body_pt=12.0)
+    return figure
+
+
+def _scene_page(number: int, total: int, scene: Scene, catalog: Catalog, article: Article,
+                basemap: dict[str, gpd.GeoDataFrame]) -> Figure:
+    figure = _page()
+    top = 1 - MARGIN_IN / PAGE_IN[1]
+    figure.text(MARGIN_IN / PAGE_IN[0], top, f"Scene {number} of {total}", fontsize=9,
+                color="#555555", va="top")
+    _flow(figure, [_Block(scene.title, size=1.0, bold=True)], MARGIN_IN / PAGE_IN[0],
+          TEXT_RIGHT, top=top - 0.025, bottom=0.85, body_pt=17.0)
+    _draw_map(figure, scene, catalog, basemap)
+
+    blocks: list[_Block] = []
+    for ref in scene.passages:
+        paragraph = article.paragraph(ref.paragraph)
+        blocks.append(_Block(f"¶ {paragraph.number}", size=0.85, bold=True,
+                             gap_before=0.5 if blocks else 0.0))
+        blocks.append(_Block(passage_text(ref, article), indent=8.0))
+    if scene.notes:
+        blocks.append(_Block("Speaker notes", bold=True, gap_before=0.9))
+        blocks.append(_Block(scene.notes))
+    if scene.highlight:
+        names = ", ".join(catalog.feature(fid).properties["name"] for fid in scene.highlight)
+        blocks.append(_Block(f"Outlined in black: {names}", size=0.85, italic=True,
+                             gap_before=0.6))
+    numbers = scene_citations(scene, article)
+    if numbers:
+        blocks.append(_Block("Citations", bold=True, gap_before=0.9))
+        blocks.extend(_Block(article.reference(n).raw, size=0.8, gap_before=0.2)
+                      for n in numbers)
+    _flow(figure, blocks, TEXT_LEFT, TEXT_RIGHT, top=0.86, bottom=0.05, body_pt=BODY_PT)
+    return figure
+
+
+def _sources_page(catalog: Catalog, article: Article) -> Figure:
+    blocks = [_Block("Sources", size=1.6, bold=True),
+              _Block("The article's references", size=1.15, bold=True, gap_before=0.8)]
+    blocks.extend(_Block(reference.raw, gap_before=0.25) for reference in article.references)
+    blocks.append(_Block("Map data", size=1.15, bold=True, gap_before=1.0))
+    for source in catalog.sources.values():
+        details = "; ".join(
+            f"{label}: {source[key]}"
+            for key, label in (("version", "version"), ("licence", "licence"),
+                               ("via", "via"), ("home", "home"))
+            if source.get(key)
+        )
+        blocks.append(_Block(f"{source['name']}. {details}.", gap_before=0.25))
+    blocks.append(_Block(
+        "Basemap: Natural Earth 4.1.0 land, lakes, rivers and country borders (public domain), "
+        "as built into geodata/basemap/ (see its README for the packages and versions).",
+        gap_before=0.25))
+    figure = _page()
+    _flow(figure, blocks, MARGIN_IN / PAGE_IN[0], TEXT_RIGHT, top=1 - MARGIN_IN / PAGE_IN[1],
+          bottom=0.04, body_pt=9.0)
+    return figure
+
+
+def _page() -> Figure:
+    figure = Figure(figsize=PAGE_IN)
+    figure.patch.set_facecolor("white")
+    return figure
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _flow(figure: Figure, blocks: list[_Block], left: float, right: float, top: float,
+          bottom: float, body_pt: float) -> None:
+    """Place blocks top-down between `left` and `right`, at the largest size that fits.
+
+    Sizes step down from `body_pt` to MIN_PT; at the minimum the text is placed anyway (a long
+    user-written note must not vanish), which is the only case where it can run past `bottom`.
+    """
+    width_pt = (right - left) * PAGE_IN[0] * 72
+    height_pt = (top - bottom) * PAGE_IN[1] * 72
+    size = body_pt
+    while True:
+        laid = [(block, _wrap(block.text, _font(block, size * block.size),
+                              width_pt - block.indent))
+                for block in blocks]
+        needed = sum(_block_height(block, lines, size) for block, lines in laid)
+        if needed <= height_pt or size <= MIN_PT:
+            break
+        size = max(MIN_PT, size - 0.5)
+    y_pt = top * PAGE_IN[1] * 72
+    for block, lines in laid:
+        y_pt -= block.gap_before * size * LINE_SPACING
+        font_pt = size * block.size
+        for line in lines:
+            figure.text(left + block.indent / (PAGE_IN[0] * 72), y_pt / (PAGE_IN[1] * 72), line,
+                        fontproperties=_font(block, font_pt), va="top")
+            y_pt -= font_pt * LINE_SPACING
+
+
+def _block_height(block: _Block, lines: list[str], size: float) -> float:
+    return block.gap_before * size * LINE_SPACING + len(lines) * size * block.size * LINE_SPACING
+
+
+def _font(block: _Block, size: float) -> FontProperties:
+    return FontProperties(family=FONT, size=size, weight="bold" if block.bold else "normal",
+                          style="italic" if block.italic else "normal")
+
+
+def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
+    """Greedy word wrap by measured width; a word wider than the line (a URL) is broken up.
+
+    A line's width is the sum of its words' and spaces' widths, each measured once: kerning
+    across a space is ignored, which WRAP_SLACK absorbs.
+    """
+    key = (font.get_family()[0], font.get_size_in_points(), font.get_weight(), font.get_style())
+    limit = width_pt * (1 - WRAP_SLACK)
+    space = _width(" ", key)
+    lines: list[str] = []
+    current, current_width = "", 0.0
+    for word in text.split():
+        word_width = _width(word, key)
+        if current and current_width + space + word_width <= limit:
+            current, current_width = f"{current} {word}", current_width + space + word_width
+            continue
+        if current:
+            lines.append(current)
+        while word_width > limit:
+            cut = _longest_prefix(word, key, limit)
+            lines.append(word[:cut])
+            word = word[cut:]
+            word_width = _width(word, key)
+        current, current_width = word, word_width
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _longest_prefix(word: str, key: tuple, width_pt: float) -> int:
+    cut = len(word) - 1
+    while cut > 1 and _width(word[:cut], key) > width_pt:
+        cut -= 1
+    return cut
+
+
+@functools.cache
+def _width(text: str, key: tuple) -> float:
+    """Rendered width in points of `text` in the font `key` (family, size, weight, style)."""
+    family, size, weight, style = key
+    font = FontProperties(family=family, size=size, weight=weight, style=style)
+    width, _, _ = _MEASURE.get_text_width_height_descent(text, font, ismath=False)
+    return width
+
+
+# --- map --------------------------------------------------------------------------------------
+
+
+def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
+              basemap: dict[str, gpd.GeoDataFrame]) -> None:
+    """The scene's map: basemap, its layers in registry order, then the highlighted features."""
+    axes = figure.add_axes(MAP_BOX)
+    box = _view_box(scene.bounds, MAP_BOX[2] * PAGE_IN[0], MAP_BOX[3] * PAGE_IN[1])
+    minx, miny, maxx, maxy = box
+    axes.set_xlim(minx, maxx)
+    axes.set_ylim(miny, maxy)
+    axes.set_aspect(1 / math.cos(math.radians((miny + maxy) / 2)), adjustable="box")
+    axes.set_facecolor(WATER)
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+    for stem, style in BASEMAP_STYLES.items():
+        geometries = _clipped(basemap[stem].geometry, box)
+        if style.get("stroke") is False:
+            _plot(axes, geometries, face=str(style["fillColor"]), edge="none", width=0.0)
+        else:
+            _plot(axes, geometries, face="none", edge=str(style["color"]),
+                  width=float(style["weight"]) * PX_TO_PT)
+
+    shown = [layer for layer in catalog.layers if layer.id in scene.layers]
+    for layer in shown:
+        for row in layer.features.itertuples(index=False):
+            _draw_feature(axes, row.geometry, layer.style_for(row.category), row.precision, box)
+    for fid in scene.highlight:
+        layer, props, geometry = catalog.feature(fid)
+        style = layer.style_for(props["category"])
+        _draw_feature(axes, geometry, style, props["precision"], box, halo=True)
+        _label(axes, geometry, props["name"], box)
+    _legend(axes, shown)
+    axes.set_xlabel("")
+    axes.set_ylabel("")
+    figure.text(MAP_BOX[0], MAP_BOX[1] - 0.02,
+                "Dashed: schematic · dotted: approximate · black halo: the scene's features. "
+                "Basemap: Natural Earth; places: GeoNames.", fontsize=7, color="#444444",
+                va="top")
+
+
+def _view_box(bounds: tuple[float, float, float, float], width_in: float, height_in: float
+              ) -> tuple[float, float, float, float]:
+    """The frame, padded and widened on one axis so it fills the map box without distortion."""
+    minx, miny, maxx, maxy = bounds
+    pad = max(maxx - minx, maxy - miny, 0.2) * FRAME_PADDING
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    squash = math.cos(math.radians((miny + maxy) / 2))
+    dx, dy = maxx - minx, maxy - miny
+    # On paper, dx degrees of longitude span dx * squash as much as dy degrees of latitude.
+    if dx * squash / dy > width_in / height_in:
+        grow = (dx * squash * height_in / width_in - dy) / 2
+        miny, maxy = miny - grow, maxy + grow
+    else:
+        grow = (dy * width_in / height_in / squash - dx) / 2
+        minx, maxx = minx - grow, maxx + grow
+    return (max(minx, -180.0), max(miny, -89.0), min(maxx, 180.0), min(maxy, 89.0))
+
+
+def _clipped(geometries: Iterable[BaseGeometry | None], box: tuple[float, float, float, float]
+             ) -> gpd.GeoSeries:
+    """Geometries cut to the view: keeps the PDF small and Russia from wrapping the globe."""
+    clipped = [shapely.clip_by_rect(g, *box) for g in geometries if g is not None]
+    return gpd.GeoSeries([g for g in clipped if not g.is_empty])
+
+
+def _plot(axes, geometries: gpd.GeoSeries, face: str, edge: str, width: float,
+          linestyle: object = "solid", alpha: float = 1.0) -> None:
+    """Areas as one PathPatch each, lines as one LineCollection: straight matplotlib, because
+    GeoSeries.plot costs ~15 ms a call and a handout makes hundreds of them."""
+    parts = shapely.get_parts(list(geometries)) if len(geometries) else []
+    polygons = [p for p in parts if p.geom_type == "Polygon"]
+    lines = [p for p in parts if p.geom_type == "LineString"]
+    for polygon in polygons:
+        axes.add_patch(PathPatch(_polygon_path(polygon), facecolor=face, edgecolor=edge,
+                                 linewidth=width, linestyle=linestyle, alpha=alpha))
+    if lines and edge != "none":
+        axes.add_collection(LineCollection([np.asarray(line.coords) for line in lines],
+                                           colors=edge, linewidths=width, linestyles=linestyle,
+                                           alpha=alpha))
+
+
+def _polygon_path(polygon: Polygon) -> Path:
+    """A polygon with its holes as one path; oriented so the non-zero fill rule leaves holes."""
+    oriented = orient(polygon, 1.0)
+    rings = [oriented.exterior, *oriented.interiors]
+    vertices, codes = [], []
+    for ring in rings:
+        coords = np.asarray(ring.coords)
+        vertices.append(coords)
+        codes.extend([Path.MOVETO] + [Path.LINETO] * (len(coords) - 2) + [Path.CLOSEPOLY])
+    return Path(np.concatenate(vertices), codes)
+
+
+def _draw_feature(axes, geometry: BaseGeometry, style: Style, precision: str,
+                  box: tuple[float, float, float, float], halo: bool = False) -> None:
+    """One feature as the dashboard draws it; with `halo`, a black outline underneath first."""
+    dash = DASHES.get(precision, "solid")
+    width = style.weight * PX_TO_PT
+    fill = style.fill or style.color
+    fill_opacity = style.fill_opacity * (0.5 if precision == "approximate" else 1.0)
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        xs = [p.x for p in getattr(geometry, "geoms", [geometry])]
+        ys = [p.y for p in getattr(geometry, "geoms", [geometry])]
+        size = style.radius * 2 * PX_TO_PT
+        if halo:
+            axes.plot(xs, ys, "o", markersize=size + 5, markerfacecolor="none",
+                      markeredgecolor=HALO_COLOR, markeredgewidth=2.2, zorder=6)
+        axes.plot(xs, ys, "o", markersize=size, markerfacecolor=fill,
+                  markeredgecolor=style.color, markeredgewidth=width, zorder=7,
+                  alpha=0.95)
+        return
+    # Outlines come from the feature's own boundary, clipped: the boundary of a clipped area
+    # would draw the edge of the view as if it were a border.
+    outline = _clipped([geometry.boundary if _is_area(geometry) else geometry], box)
+    if halo:
+        _plot(axes, outline, face="none", edge=HALO_COLOR, width=width + 3.0, linestyle=dash)
+    if _is_area(geometry) and style.fill is not None and fill_opacity > 0:
+        _plot(axes, _clipped([geometry], box), face=fill, edge="none", width=0.0,
+              alpha=min(1.0, fill_opacity))
+    _plot(axes, outline, face="none", edge=style.color, width=width, linestyle=dash)
+
+
+def _is_area(geometry: BaseGeometry) -> bool:
+    return geometry.geom_type in ("Polygon", "MultiPolygon")
+
+
+def _label(axes, geometry: BaseGeometry, name: str, box: tuple[float, float, float, float]
+           ) -> None:
+    """Name a highlighted point or area on the map (lines are named in the text column)."""
+    if geometry.geom_type in ("LineString", "MultiLineString"):
+        return
+    visible = shapely.clip_by_rect(geometry, *box)
+    if visible.is_empty:
+        return
+    anchor = visible.representative_point()
+    is_point = geometry.geom_type in ("Point", "MultiPoint")
+    axes.annotate(name, (anchor.x, anchor.y), xytext=(6, 4) if is_point else (0, 0),
+                  textcoords="offset points", fontsize=7.5, ha="left" if is_point else "center",
+                  va="bottom" if is_point else "center", zorder=8,
+                  path_effects=[withStroke(linewidth=2.5, foreground="white")])
+
+
+def _legend(axes, layers: list[Layer]) -> None:
+    """Layer titles and styled categories with line swatches in their colours."""
+    handles = []
+    for layer in layers:
+        for entry in layer.legend_entries():
+            label = layer.title if entry.label == layer.legend else entry.label
+            handles.append(Line2D([], [], color=entry.style.color,
+                                  linewidth=max(entry.style.weight, 1.5) * PX_TO_PT,
+                                  marker="o" if entry.kind == "point" else None,
+                                  markerfacecolor=entry.style.fill or entry.style.color,
+                                  label=label))
+    if handles:
+        axes.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85,
+                    facecolor=LAND)

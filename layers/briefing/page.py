@@ -1,0 +1,141 @@
+"""The Briefing page as data and HTML: which scene the URL asks for, and how a scene reads.
+
+Everything a storyboard carries (titles, notes) may come from an uploaded file, and everything in
+a URL is typed by someone else, so parsing never raises and all text is escaped. Passages are
+quoted exactly as the article has them: the sentence text is escaped, never reworded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from layers.briefing.storyboard import PassageRef, Scene, passage_text, scene_citations
+from layers.data.article import Article
+from layers.html import markup
+from layers.html.references import reference_html
+
+DEFAULT_STEM = "default"
+MAP_COLUMN_PX = 540
+"""The map column's width on the Briefing page (3/5 of the wide layout's main area on a common
+laptop screen); scenes pick their zoom by it, so a wider screen shows a little more around the
+frame rather than a narrower one cutting it off."""
+PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
+"""Widget keys of the previous/next buttons; the keyboard script finds them by these."""
+IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
+"""The title of a passage's link: in-app links leave the Briefing tab alone (see `passage_html`)."""
+
+
+def available_briefings(directory: Path) -> dict[str, Path]:
+    """Storyboard files by stem (`default` → default.json), sorted, the default first.
+
+    A `?briefing=` value is only ever looked up here, never joined onto a path, so a URL cannot
+    reach a file outside the briefings folder.
+    """
+    files = {path.stem: path for path in sorted(directory.glob("*.json"))}
+    return dict(sorted(files.items(), key=lambda item: (item[0] != DEFAULT_STEM, item[0])))
+
+
+
+def resolve_briefing(raw: str | None, available: dict[str, Path]) -> tuple[str, str | None]:
+    """The storyboard stem a `?briefing=` value asks for, with a notice when it names none."""
+    if raw is None or raw == DEFAULT_STEM:
+        return DEFAULT_STEM, None
+    if raw in available:
+        return raw, None
+    return DEFAULT_STEM, (f"There is no storyboard “{markup.quoted_input(raw)}”; "
+                          "the default briefing is shown.")
+
+
+def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
+    """The 0-based scene a 1-based `?scene=` value asks for, with a notice when it cannot be used.
+
+    Anything but a whole number from 1 to `count` opens the first scene and says why.
+    """
+    if raw is None:
+        return 0, None
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= count:
+        return int(raw) - 1, None
+    if count == 0:
+        return 0, (f"Scene “{markup.quoted_input(raw)}” cannot be shown: "
+                   "this storyboard has no scenes.")
+    return 0, (f"There is no scene “{markup.quoted_input(raw)}”: scenes run from 1 to {count}. "
+               "Scene 1 is shown.")
+
+
+def scene_params(index: int, stem: str) -> dict[str, str]:
+    """The query parameters that reopen this scene: `scene` (1-based), `briefing` if not default."""
+    params = {"scene": str(index + 1)}
+    if stem != DEFAULT_STEM:
+        params["briefing"] = stem
+    return params
+
+
+def passage_html(ref: PassageRef, article: Article) -> str:
+    """One sentence quoted exactly, with a link to its paragraph on the Article page.
+
+    The link is relative (`article?paragraph=p5`), like the feature card's, so it works from
+    any page of the app and under a base path. It opens in a new tab: the working storyboard
+    lives in this tab's session, and following a link in the same tab would start a new session
+    and lose every unsaved edit. Its title says so, so the new tab is no surprise.
+    """
+    number = article.paragraph(ref.paragraph).number
+    link = f"article?paragraph={markup.text(ref.paragraph)}"
+    return (
+        f'<blockquote class="passage">{markup.text(passage_text(ref, article))}<br>'
+        f'<small><a href="{link}" target="_blank" rel="noopener" '
+        f'title="{IN_APP_LINK_TITLE.format(number=number)}">¶ {number}</a></small></blockquote>'
+    )
+
+
+def passages_html(scene: Scene, article: Article) -> str:
+    """Every passage of the scene, in the storyboard's order."""
+    return "".join(passage_html(ref, article) for ref in scene.passages)
+
+
+def citations_html(scene: Scene, article: Article) -> str:
+    """The scene's references in full, each with its working link; empty when it cites none."""
+    numbers = scene_citations(scene, article)
+    if not numbers:
+        return ""
+    items = "".join(f"<li>{reference_html(article.reference(n))}</li>" for n in numbers)
+    return f'<ul class="refs">{items}</ul>'
+
+
+def notes_html(notes: str) -> str:
+    """Speaker notes as escaped text that keeps its line breaks."""
+    return f'<div class="notes">{markup.text(notes)}</div>'
+
+
+def keyboard_script(prev_key: str = PREV_KEY, next_key: str = NEXT_KEY) -> str:
+    """A script for `st.iframe` that turns ← and → into the previous/next buttons.
+
+    (`st.iframe` replaces the deprecated `st.components.v1.html`: the same same-origin iframe.)
+    It runs in that iframe and listens on the parent page, so the arrows work wherever
+    the focus is on the page — except while someone types (a text box, a search field, an
+    editable region), or holds a modifier key, so that arrows keep moving the caret. The handler
+    is stored on the parent window and replaced on each load, so reruns never stack listeners.
+    Streamlit marks a keyed widget's container with the class `st-key-<key>`, which is how the
+    buttons are found. The text holds no `<` (an HTML sanitiser would take it for a tag).
+    """
+    keys = json.dumps({"ArrowLeft": prev_key, "ArrowRight": next_key}).replace("<", "\\u003c")
+    return (
+        "<script>(function(){"
+        "var page=window.parent;var doc=page.document;"
+        f"var keys={keys};"
+        "var typing=['TEXTAREA','SELECT'];"
+        "var clickable=['checkbox','button','submit','reset'];"
+        "function onKey(e){"
+        "if(e.defaultPrevented||e.altKey||e.ctrlKey||e.metaKey||e.shiftKey){return;}"
+        "var key=keys[e.key];if(!key){return;}"
+        "var t=e.target;"
+        "if(t&&t.closest&&t.closest('[contenteditable],[role=slider],[role=combobox],"
+        "[role=listbox],[role=tab],[role=spinbutton]')){return;}"
+        "if(t&&typing.indexOf(t.tagName)!==-1){return;}"
+        "if(t&&t.tagName==='INPUT'&&clickable.indexOf(t.type)===-1){return;}"
+        "var button=doc.querySelector('.st-key-'+key+' button');"
+        "if(button&&!button.disabled){e.preventDefault();button.click();}}"
+        "if(page.__briefingKeys){doc.removeEventListener('keydown',page.__briefingKeys);}"
+        "page.__briefingKeys=onKey;doc.addEventListener('keydown',onKey);"
+        "})();</script>"
+    )

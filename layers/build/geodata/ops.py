@@ -1,0 +1,144 @@
+"""Named geometry derivations (`{"op": "<name>"}` in a recipe): areas no dataset draws directly.
+
+Each op builds its geometry only from Natural Earth polygons and GeoNames positions, by a rule
+stated in its docstring (geodata/README.md repeats them), so the result can be re-derived and
+questioned. What a feature using an op is depends on the rule: `nakhchivan-exclave` and
+`caspian-sea` pick out the dataset's own outline unchanged (`exact`); `former-nkao`,
+`peacekeeping-area-2022` and `kalbajar-outside-nkao` change what the area is by a rule of ours, so
+none is a surveyed boundary (`approximate`); `iran-drill-area` is a drawing choice (`schematic`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import shapely
+from shapely.geometry import Polygon
+from shapely.ops import unary_union
+
+from layers.build.geodata.countries import country
+from layers.build.geodata.datasets import Datasets, Place
+
+NAKHCHIVAN_REGION = "Naxçıvan Autonomous Republic"
+"""Natural Earth admin-1 `region` value of the districts that make up the exclave."""
+
+NKAO_WHOLE_DISTRICTS = ("AZE-4838", "AZ-SUS", "AZE-5565", "AZ-XCI", "AZ-XVD")
+"""Xankendi/Stepanakert city, Shusha district and municipality, Khojali, Khojavend (adm1 codes)."""
+
+SHUSHA = ("AZ-SUS", "AZE-5565")
+KHOJAVEND = "AZ-XVD"
+KALBAJAR = "AZ-KAL"
+
+MARTAKERT_SPLITS = (("AZ-TAR", "Terter"), (KALBAJAR, "Kerbakhiar"))
+"""Districts that took over parts of the NKAO's Martakert district, with their GeoNames seat."""
+
+
+def _admin1(data: Datasets, *keys: str) -> shapely.Geometry:
+    """Union of Natural Earth admin-1 features by iso_3166_2 or adm1_code."""
+    found = [g for key in keys for _, g in data.admin1.select(key)]
+    if not found:
+        raise KeyError(f"no Natural Earth admin-1 feature for {keys}")
+    return unary_union(found)
+
+
+def closer_to(area: shapely.Geometry, near: Place, far: Place) -> shapely.Geometry:
+    """The part of `area` nearer (in lon/lat) to `near` than to `far`: a half-plane cut along
+    their perpendicular bisector, the simplest rule that splits a district between two seats."""
+    mx, my = (near.lon + far.lon) / 2, (near.lat + far.lat) / 2
+    dx, dy = far.lon - near.lon, far.lat - near.lat
+    reach = 10.0  # degrees; far beyond any district, so the half-plane covers `area`'s side
+    ux, uy = -dy * reach, dx * reach
+    half_plane = Polygon(
+        [
+            (mx + ux, my + uy),
+            (mx - ux, my - uy),
+            (mx - ux - dx * reach, my - uy - dy * reach),
+            (mx + ux - dx * reach, my + uy - dy * reach),
+        ]
+    )
+    return area.intersection(half_plane)
+
+
+def nakhchivan_exclave(data: Datasets) -> shapely.Geometry:
+    """The polygon parts of Azerbaijan's admin-0 outline that overlap the Natural Earth admin-1
+    districts of the Naxçıvan Autonomous Republic (the exclave west of Armenia)."""
+    districts = unary_union([g for _, g in data.admin1.where(region=NAKHCHIVAN_REGION)])
+    azerbaijan = country(data.admin0, "AZE")
+    parts = [
+        p for p in getattr(azerbaijan, "geoms", [azerbaijan]) if p.intersection(districts).area > 0
+    ]
+    return unary_union(parts)
+
+
+def former_nkao(data: Datasets) -> shapely.Geometry:
+    """The former Nagorno-Karabakh Autonomous Oblast, approximated from today's districts.
+
+    Whole districts: Xankendi (Stepanakert), Shusha, Khojali, Khojavend. The NKAO's Martakert
+    district was divided in 1992 between Tartar and Kalbajar; of each, the part closer to
+    Martakert than to that district's own seat (Terter, Kalbajar = GeoNames `Kerbakhiar`) is added.
+    """
+    gazetteer = data.gazetteer
+    martakert = gazetteer.lookup("Martakert", "AZ")
+    parts = [_admin1(data, *NKAO_WHOLE_DISTRICTS)]
+    for district, seat in MARTAKERT_SPLITS:
+        parts.append(closer_to(_admin1(data, district), martakert, gazetteer.lookup(seat, "AZ")))
+    return unary_union(parts)
+
+
+def peacekeeping_area_2022(data: Datasets) -> shapely.Geometry:
+    """The area of the Russian peacekeeping mission as of September 2022, approximated as the
+    former NKAO minus Shusha district and minus the part of Khojavend district south of the
+    southernmost point of Shusha district (the Hadrut area, taken by Azerbaijan in 2020)."""
+    shusha = _admin1(data, *SHUSHA)
+    khojavend = _admin1(data, KHOJAVEND)
+    south = shusha.bounds[1]
+    minx, miny, maxx, _ = khojavend.bounds
+    hadrut_area = khojavend.intersection(shapely.box(minx, miny, maxx, south))
+    return former_nkao(data).difference(shusha).difference(hadrut_area)
+
+
+def kalbajar_outside_nkao(data: Datasets) -> shapely.Geometry:
+    """Natural Earth's Kalbajar district minus the part `former_nkao` assigns to the NKAO's
+    Martakert / Aghdara district. Kalbajar took over that part in 1992, but it stayed within the
+    Russian peacekeeping area after 2020; drawing the whole district would put it in both."""
+    return _admin1(data, KALBAJAR).difference(former_nkao(data))
+
+
+DRILL_BAND_M = 50_000
+"""Width of the band standing for "near Azerbaijan's borders": a drawing choice, not a report."""
+
+
+def iran_drill_area(data: Datasets) -> shapely.Geometry:
+    """Iranian territory within DRILL_BAND_M of Azerbaijan (Nakhchivan included), for the
+    article's "massive military drills near Azerbaijan's borders", which it does not locate.
+    Buffered in UTM zone 38N (EPSG:32638) so the band is metres wide, not degrees; schematic."""
+    import geopandas as gpd
+
+    shapes = gpd.GeoSeries([country(data.admin0, "IRN"), country(data.admin0, "AZE")],
+                           crs="EPSG:4326").to_crs("EPSG:32638")
+    iran, azerbaijan = shapes.iloc[0], shapes.iloc[1]
+    band = iran.intersection(azerbaijan.boundary.buffer(DRILL_BAND_M))
+    return gpd.GeoSeries([band], crs="EPSG:32638").to_crs("EPSG:4326").iloc[0]
+
+
+CASPIAN_LITTORAL = ("AZE", "IRN", "KAZ", "RUS", "TKM")
+
+
+def caspian_sea(data: Datasets) -> shapely.Geometry:
+    """The Caspian Sea as Natural Earth draws it: the largest hole in the union of the five
+    littoral states' admin-0 outlines (Natural Earth has no water bodies in these files, but
+    its coastlines enclose the sea exactly)."""
+    shore = unary_union([country(data.admin0, iso) for iso in CASPIAN_LITTORAL])
+    holes = [Polygon(ring) for part in getattr(shore, "geoms", [shore]) for ring in part.interiors]
+    return max(holes, key=lambda hole: hole.area)
+
+
+OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
+    "caspian-sea": caspian_sea,
+    "iran-drill-area": iran_drill_area,
+    "nakhchivan-exclave": nakhchivan_exclave,
+    "former-nkao": former_nkao,
+    "kalbajar-outside-nkao": kalbajar_outside_nkao,
+    "peacekeeping-area-2022": peacekeeping_area_2022,
+}
+"""Every op a recipe may name."""

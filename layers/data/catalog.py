@@ -1,0 +1,381 @@
+"""The geodata catalog: `geodata/*.geojson` loaded into `Layer` objects, and place search.
+
+Files are read once, at the edge (`load_catalog`); everything after that works on the loaded
+objects. A file that cannot be read at all raises `CatalogError` naming the file and what is wrong;
+content that reads but breaks a rule (a bad date, an unknown source id) loads anyway and is reported
+by `layers.data.validate`, so one `python -m layers check` lists every problem at once.
+
+A `Layer` here is data only: its features, the style `layers.json` gives it and its legend
+entries. Drawing it is `layers.map`'s business, so loading the catalog never imports folium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+import layers
+from layers.data.schema import REQUIRED
+
+LAYERS_FILE = "layers.json"
+SOURCES_FILE = "sources.json"
+CRS = "EPSG:4326"
+NAME_SEPARATOR = " / "
+"""Places with two names carry both in `name`, joined by this: `Stepanakert / Khankendi`."""
+
+_LAYER_KEYS: dict[str, type] = {
+    "id": str,
+    "file": str,
+    "title": str,
+    "group": str,
+    "visible": bool,
+    "legend": str,
+    "style": dict,
+}
+
+
+class CatalogError(Exception):
+    """A geodata file that cannot be loaded: which file, and what is wrong with it."""
+
+    def __init__(self, file: str, what: str) -> None:
+        super().__init__(f"{file}: {what}")
+        self.file = file
+        self.what = what
+
+
+Bounds = tuple[float, float, float, float]
+"""(minx, miny, maxx, maxy) in longitude/latitude degrees."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """Leaflet path options for a layer or one of its categories, as `geodata/layers.json` says."""
+
+    color: str
+    weight: float = 2.0
+    fill: str | None = None
+    fill_opacity: float = 0.2
+    radius: float = 6.0
+
+    @classmethod
+    def from_json(cls, raw: dict, base: Style | None = None) -> Style:
+        """Read a style dict; keys missing from `raw` fall back to `base` (the layer's style)."""
+        start = base or cls(color=raw.get("color", "#333333"))
+        return cls(
+            color=raw.get("color", start.color),
+            weight=float(raw.get("weight", start.weight)),
+            fill=raw.get("fill", start.fill),
+            fill_opacity=float(raw.get("fillOpacity", start.fill_opacity)),
+            radius=float(raw.get("radius", start.radius)),
+        )
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A label, the style its swatch is drawn with, and the kind of swatch."""
+
+    label: str
+    style: Style
+    kind: str  # "point" | "line" | "area"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One GeoJSON file of `geodata/` with the style and legend entry `layers.json` gives it."""
+
+    id: str
+    title: str
+    group: str
+    visible: bool
+    style: Style
+    legend: str
+    features: gpd.GeoDataFrame = field(repr=False, compare=False)
+    category_styles: dict[str, Style] = field(default_factory=dict, compare=False)
+
+    def style_for(self, category: str) -> Style:
+        """The style a feature of this category is drawn with."""
+        return self.category_styles.get(category, self.style)
+
+    def legend_entries(self) -> list[LegendEntry]:
+        """One entry for the layer, plus one per category that has a style of its own."""
+        entries = [LegendEntry(self.legend, self.style, self._geometry_kind(None))]
+        for category, style in self.category_styles.items():
+            if (self.features["category"] == category).any():
+                label = category.replace("-", " ").capitalize()
+                entries.append(LegendEntry(label, style, self._geometry_kind(category)))
+        return entries
+
+    def _geometry_kind(self, category: str | None) -> str:
+        """'point', 'line' or 'area': how the legend swatch for these features is drawn."""
+        rows = self.features if category is None else self.features[
+            self.features["category"] == category]
+        kinds = {geometry_kind(geom) for geom in rows.geometry}
+        for kind in ("area", "line", "point"):
+            if kind in kinds:
+                return kind
+        return "area"
+
+
+def geometry_kind(geometry: BaseGeometry) -> str:
+    """'point', 'line' or 'area': what a geometry is drawn as, on screen and on paper."""
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        return "point"
+    if geometry.geom_type in ("LineString", "MultiLineString"):
+        return "line"
+    return "area"
+
+
+def bounds_around(geometries: Iterable[BaseGeometry]) -> Bounds:
+    """The (minx, miny, maxx, maxy) box around some geometries: how maps and scenes are framed
+    from the data itself, so no coordinate is typed into the code."""
+    boxes = [geometry.bounds for geometry in geometries]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+class Feature(NamedTuple):
+    """One GeoJSON feature as loaded: unpacks as `layer, properties, geometry`."""
+
+    layer: Layer
+    properties: dict
+    geometry: BaseGeometry | None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every layer of `geodata/` in registry order, with the provenance registry."""
+
+    layers: tuple[Layer, ...]
+    sources: dict[str, dict]
+    """sources.json entries by id."""
+    files: dict[str, Path]
+    """Each layer's GeoJSON path by layer id."""
+    features: tuple[Feature, ...]
+    """Every feature, layer by layer in registry order, in file order within a layer."""
+    _layers_by_id: dict[str, Layer] = field(init=False, repr=False)
+    _features_by_id: dict[str, Feature] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Feature] = {}
+        for feature in self.features:
+            ident = feature.properties.get("id")
+            if isinstance(ident, str):
+                by_id.setdefault(ident, feature)  # duplicates are validate_catalog's to report
+        object.__setattr__(self, "_layers_by_id", {layer.id: layer for layer in self.layers})
+        object.__setattr__(self, "_features_by_id", by_id)
+
+    def layer(self, layer_id: str) -> Layer:
+        """The layer with this id; KeyError if there is none."""
+        return self._layers_by_id[layer_id]
+
+    def feature(self, feature_id: str) -> Feature:
+        """The feature with this id as `(layer, properties, geometry)`; KeyError if none."""
+        return self._features_by_id[feature_id]
+
+    def search(self, query: str) -> list[str]:
+        """Feature ids whose name or an alias matches `query`, best match first.
+
+        Matching ignores case, accents and punctuation ("naxcivan" finds Naxçıvan, "nagorno
+        karabakh" finds Nagorno-Karabakh), and each part of a two-name place counts on its own
+        ("khankendi" finds Stepanakert / Khankendi). Ranking: the whole name or alias, then a name
+        that starts with the query, then one of its words that does, then the query anywhere;
+        a name beats an alias at the same rank, then shorter, then registry order.
+        """
+        wanted = normalise(query)
+        if not wanted:
+            return []
+        best: dict[str, tuple[int, int, int, int]] = {}
+        for order, (_, props, _) in enumerate(self.features):
+            ident = props.get("id")
+            if not isinstance(ident, str):
+                continue
+            for is_alias, term in _search_terms(props):
+                rank = _match_rank(wanted, normalise(term))
+                if rank is not None:
+                    key = (rank, is_alias, len(term), order)
+                    best[ident] = min(best.get(ident, key), key)
+        return sorted(best, key=best.__getitem__)
+
+
+def normalise(text: str) -> str:
+    """Text as search and alias comparison see it: lowercase ASCII-ish words, single spaces.
+
+    NFKD strips accents (ç → c, ş → s); dotless ı and schwa ə, common in Azerbaijani names,
+    do not decompose and are mapped by hand; every run of punctuation becomes one space.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i").replace("ə", "e"))
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    return " ".join(re.split(r"[\W_]+", plain)).strip()
+
+
+def name_parts(name: str) -> list[str]:
+    """The names a place goes by: `Stepanakert / Khankendi` → [Stepanakert, Khankendi]."""
+    return [part.strip() for part in name.split(NAME_SEPARATOR) if part.strip()]
+
+
+def _search_terms(props: dict) -> Iterator[tuple[bool, str]]:
+    """(is_alias, term) for every name, name part and alias of a feature."""
+    name = props.get("name")
+    if isinstance(name, str):
+        yield False, name
+        parts = name_parts(name)
+        if len(parts) > 1:
+            for part in parts:
+                yield False, part
+    aliases = props.get("aliases")
+    if isinstance(aliases, list):
+        for alias in aliases:
+            if isinstance(alias, str):
+                yield True, alias
+
+
+def _match_rank(query: str, term: str) -> int | None:
+    if term == query:
+        return 0
+    if term.startswith(query):
+        return 1
+    if any(word.startswith(query) for word in term.split()):
+        return 2
+    if query in term:
+        return 3
+    return None
+
+
+def load_catalog(geodata_dir: Path = layers.GEODATA_DIR) -> Catalog:
+    """Read layers.json, sources.json and every layer's GeoJSON under `geodata_dir`."""
+    geodata_dir = Path(geodata_dir)
+    registry = _read_json(geodata_dir / LAYERS_FILE)
+    entries = _registry_entries(registry)
+    sources = _sources(_read_json(geodata_dir / SOURCES_FILE))
+    loaded: list[Layer] = []
+    features: list[Feature] = []
+    files: dict[str, Path] = {}
+    for entry in entries:
+        path = geodata_dir / entry["file"]
+        raw_features = _geojson_features(path)
+        props = [feature["properties"] for feature in raw_features]
+        geometries = [_geometry(path, i, feature) for i, feature in enumerate(raw_features)]
+        style = Style.from_json(entry["style"])
+        layer = Layer(
+            id=entry["id"],
+            title=entry["title"],
+            group=entry["group"],
+            visible=entry["visible"],
+            style=style,
+            legend=entry["legend"],
+            features=_frame(props, geometries),
+            category_styles={
+                category: Style.from_json(raw, base=style)
+                for category, raw in entry.get("categories", {}).items()
+            },
+        )
+        loaded.append(layer)
+        files[layer.id] = path
+        features.extend(Feature(layer, p, g) for p, g in zip(props, geometries, strict=True))
+    return Catalog(layers=tuple(loaded), sources=sources, files=files, features=tuple(features))
+
+
+def _frame(props: list[dict], geometries: list[BaseGeometry | None]) -> gpd.GeoDataFrame:
+    """The layer's GeoDataFrame; every required column exists even in an empty layer, so code
+    that filters on `category` or reads `name` never meets a missing column."""
+    frame = gpd.GeoDataFrame(props, geometry=geometries, crs=CRS)
+    for key in REQUIRED:
+        if key not in frame.columns:
+            frame[key] = pd.Series(index=frame.index, dtype=object)
+    return frame
+
+
+def _read_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(path.name, "file does not exist") from None
+    except UnicodeDecodeError as error:
+        raise CatalogError(path.name, f"is not UTF-8 text ({error.reason})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CatalogError(
+            path.name, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+
+
+def _registry_entries(registry: object) -> list[dict]:
+    """The layers.json entries, each checked for the keys and types a Layer needs."""
+    if not isinstance(registry, dict) or not isinstance(registry.get("layers"), list):
+        raise CatalogError(LAYERS_FILE, 'must be an object {"layers": [...]}')
+    seen: set[str] = set()
+    for i, entry in enumerate(registry["layers"]):
+        where = f"layer {i + 1}"
+        if not isinstance(entry, dict):
+            raise CatalogError(LAYERS_FILE, f"{where} is not an object")
+        if isinstance(entry.get("id"), str):
+            where = f"layer {i + 1} ({entry['id']!r})"
+        for key, kind in _LAYER_KEYS.items():
+            if not isinstance(entry.get(key), kind):
+                raise CatalogError(LAYERS_FILE, f"{where} needs {key!r} ({kind.__name__})")
+        if not isinstance(entry["style"].get("color"), str):
+            raise CatalogError(LAYERS_FILE, f"{where} needs a style color")
+        categories = entry.get("categories", {})
+        if not isinstance(categories, dict) or not all(
+            isinstance(raw, dict) for raw in categories.values()
+        ):
+            raise CatalogError(LAYERS_FILE, f"{where} 'categories' must map category to a style")
+        if entry["id"] in seen:
+            raise CatalogError(LAYERS_FILE, f"{where} repeats an id")
+        seen.add(entry["id"])
+    return registry["layers"]
+
+
+def _sources(registry: object) -> dict[str, dict]:
+    if not isinstance(registry, dict) or not isinstance(registry.get("sources"), list):
+        raise CatalogError(SOURCES_FILE, 'must be an object {"sources": [...]}')
+    sources: dict[str, dict] = {}
+    for i, entry in enumerate(registry["sources"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise CatalogError(SOURCES_FILE, f"source {i + 1} has no string 'id'")
+        if not isinstance(entry.get("name"), str):
+            raise CatalogError(SOURCES_FILE, f"source {entry['id']!r} has no string 'name'")
+        if entry["id"] in sources:
+            raise CatalogError(SOURCES_FILE, f"source id {entry['id']!r} appears twice")
+        sources[entry["id"]] = entry
+    return sources
+
+
+def _geojson_features(path: Path) -> list[dict]:
+    """The features of a FeatureCollection file, each with an object for properties."""
+    collection = _read_json(path)
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise CatalogError(path.name, "is not a GeoJSON FeatureCollection")
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise CatalogError(path.name, "has no 'features' list")
+    for i, feature in enumerate(features):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise CatalogError(path.name, f"feature {i + 1} is not a GeoJSON Feature")
+        if not isinstance(feature.get("properties"), dict):
+            raise CatalogError(path.name, f"feature {i + 1} has no properties object")
+    return features
+
+
+def _geometry(path: Path, index: int, feature: dict) -> BaseGeometry | None:
+    """The feature's geometry as shapely reads it; None for a null geometry (reported later)."""
+    raw = feature.get("geometry")
+    if raw is None:
+        return None
+    try:
+        return shape(raw)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as error:
+        ident = feature["properties"].get("id", f"feature {index + 1}")
+        raise CatalogError(path.name, f"{ident}: geometry cannot be read ({error})") from None

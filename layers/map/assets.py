@@ -1,0 +1,164 @@
+"""Point folium at the locally served Leaflet & co. so the map draws with no internet.
+
+Why: folium 0.20 and its plugins link every script and stylesheet from CDNs (jsdelivr, cdnjs,
+code.jquery.com, netdna.bootstrapcdn.com). In a briefing room without internet that is a blank
+map. `make assets` puts pinned copies in `static/vendor/` (see `layers/assets.json`); Streamlit
+serves them at `/app/static/vendor/`. Here we swap the CDN links for those local ones.
+
+How: folium keeps the links in `default_js` / `default_css`, class-level lists of
+(name, url). streamlit-folium collects the same attributes from every element of the tree
+(`getattr(elem, "default_js")`) and injects them into its iframe, and `Map.save()` renders them
+into the header, so setting them on the INSTANCES before rendering covers both paths without
+touching folium's class attributes (which `add_js_link` would mutate for every map in the process).
+
+Dropped on purpose (no offline equivalent worth serving):
+- `glyphicons_css` (Bootstrap 3 glyphicons, only for `folium.Icon(prefix="glyphicon")`, the
+  default icon set): use `folium.CircleMarker`, or `folium.Icon(prefix="fa")` (served locally).
+- `awesome_rotate_css` (a folium-repo stylesheet not published on any registry): it only rotates
+  awesome-marker icons given `angle=`; we do not rotate icons.
+Not supported at all: branca colormaps (streamlit-folium adds d3 from a CDN for them), TopoJson,
+Vega, RegularPolygonMarker and every plugin not in `PLUGIN_ASSETS`: `localize` refuses them
+loudly rather than let them load from the internet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import branca.colormap
+import folium
+import folium.plugins
+from branca.element import Element
+from folium.elements import JSCSSMixin
+
+STATIC_URL = "/app/static/vendor"
+
+Links = tuple[tuple[str, str], ...]  # (folium's link name, path under static/vendor/)
+
+# folium.Map's own links, by the names folium gives them, minus the two dropped above.
+MAP_JS: Links = (
+    ("leaflet", "leaflet/1.9.3/leaflet.js"),
+    ("jquery", "jquery/3.7.1/jquery.min.js"),
+    ("bootstrap", "bootstrap/5.2.2/js/bootstrap.bundle.min.js"),
+    ("awesome_markers", "leaflet.awesome-markers/2.0.5/leaflet.awesome-markers.js"),
+)
+MAP_CSS: Links = (
+    ("leaflet_css", "leaflet/1.9.3/leaflet.css"),
+    ("bootstrap_css", "bootstrap/5.2.2/css/bootstrap.min.css"),
+    ("awesome_markers_font_css", "fontawesome-free/6.2.0/css/all.min.css"),
+    ("awesome_markers_css", "leaflet.awesome-markers/2.0.5/leaflet.awesome-markers.css"),
+)
+DROPPED_MAP_LINKS = ("glyphicons_css", "awesome_rotate_css")
+
+# The plugins the dashboard may use, with folium's own link names so header de-duplication works.
+PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
+    folium.plugins.MeasureControl: (
+        (("leaflet_measure_js", "leaflet-measure/2.1.7/leaflet-measure.min.js"),),
+        (("leaflet_measure_css", "leaflet-measure/2.1.7/leaflet-measure.css"),),
+    ),
+    folium.plugins.Fullscreen: (
+        (("Control.Fullscreen.js", "leaflet.fullscreen/3.0.0/Control.FullScreen.js"),),
+        (("Control.FullScreen.css", "leaflet.fullscreen/3.0.0/Control.FullScreen.css"),),
+    ),
+    folium.plugins.MarkerCluster: (
+        (("markerclusterjs", "leaflet.markercluster/1.1.0/leaflet.markercluster.js"),),
+        (
+            ("markerclustercss", "leaflet.markercluster/1.1.0/MarkerCluster.css"),
+            ("markerclusterdefaultcss", "leaflet.markercluster/1.1.0/MarkerCluster.Default.css"),
+        ),
+    ),
+}
+ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
+    folium.Map: (MAP_JS, MAP_CSS),
+    **PLUGIN_ASSETS,
+}
+
+# A URL the page could fetch: quoted (attribute, JS string, JSON) or in CSS url(...). Bare URLs
+# in comments (folium's MeasureControl template cites a GitHub issue in one) are not requests.
+_URL = re.compile(r"""(?:["'`]|url\(\s*)(https?://[^\s"'`<>()\\]+)""", re.IGNORECASE)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+class NotOffline(ValueError):
+    """An element would load code or styles from the internet and has no local copy."""
+
+
+def local_paths() -> set[str]:
+    """Every path under static/vendor/ the links above point at (the manifest must hold each)."""
+    return {path for js, css in ASSETS.values() for _, path in (*js, *css)}
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    """The element and all its descendants, the same tree streamlit-folium walks."""
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _links_for(element: JSCSSMixin) -> tuple[Links, Links] | None:
+    """The local links for this element's class (or a folium class it derives from)."""
+    for cls in type(element).__mro__:
+        if cls in ASSETS:
+            return ASSETS[cls]
+    return None
+
+
+def localize(element: Element, base_url: str = STATIC_URL) -> Element:
+    """Point `element` and everything under it at local copies; return it for chaining.
+
+    Call it on the finished map (after every plugin and layer is added) right before
+    `st_folium` or `save`; calling it again is harmless. `base_url` is where `static/vendor/` is
+    served: Streamlit's `/app/static/vendor` by default, another origin in tests.
+    Raises NotOffline for anything that would still reach a CDN.
+    """
+    base = base_url.rstrip("/")
+    for node in _walk(element):
+        if isinstance(node, branca.colormap.ColorMap):
+            raise NotOffline(
+                f"{type(node).__name__}: streamlit-folium loads d3 from a CDN for branca "
+                "colormaps; draw the legend in Streamlit instead"
+            )
+        if not isinstance(node, JSCSSMixin):
+            continue
+        links = _links_for(node)
+        if links is None:
+            if node.default_js or node.default_css:
+                raise NotOffline(
+                    f"{type(node).__name__} links {[u for _, u in node.default_js]} "
+                    f"{[u for _, u in node.default_css]} and has no local copy: add its package "
+                    "to layers/assets.json and its links to layers.map.assets.PLUGIN_ASSETS"
+                )
+            continue
+        js, css = links
+        node.default_js = [(name, f"{base}/{path}") for name, path in js]
+        node.default_css = [(name, f"{base}/{path}") for name, path in css]
+    return element
+
+
+def offline_map(base_url: str = STATIC_URL, **folium_kwargs: Any) -> folium.Map:
+    """A folium.Map with no tile layer (our vector basemap replaces it) and local assets.
+
+    Pass `tiles=` explicitly for the online option; add plugins, then call `localize(m)` again.
+    """
+    folium_kwargs.setdefault("tiles", None)
+    return localize(folium.Map(**folium_kwargs), base_url)
+
+
+def external_urls(html: str) -> list[str]:
+    """Every quoted or CSS `url()` http(s) URL in `html` not on this machine, in order, once each.
+
+    Used by tests to prove a rendered map asks nothing of the internet: script and stylesheet
+    links, tile URL templates, images. Plain links count too (an article reference in a popup's
+    `href`), so check maps without such content, or filter the result.
+    """
+    found: list[str] = []
+    for url in _URL.findall(html):
+        host = urlsplit(url).hostname or ""
+        if host in _LOCAL_HOSTS or host.startswith("127."):
+            continue
+        if url not in found:
+            found.append(url)
+    return found

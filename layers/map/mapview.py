@@ -1,0 +1,232 @@
+"""Assemble the map: a base map built the same way on every run, plus the groups that change.
+
+streamlit-folium keys its iframe on a hash of the base map's JavaScript, so anything that changes
+between runs (visible layers, the selection) must travel as `feature_group_to_add`, never be
+added to the base map; and moving the view goes through the `center`/`zoom` arguments, which
+move the existing map instead of rebuilding it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import folium
+import folium.plugins
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
+
+from layers.data.catalog import Bounds, Layer, bounds_around
+from layers.map.assets import localize, offline_map
+from layers.map.basemap import TileBasemap, add_offline_basemap
+from layers.map.layer import (
+    AREA_PANES,
+    LINE_PANE,
+    POINT_PANE,
+    SELECTION_PANE,
+    feature_elements,
+    feature_group,
+)
+from layers.map.state import MAX_ZOOM, MIN_ZOOM
+from layers.map.style import SELECTION, selection_options
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
+POINT_ZOOM = 10
+
+
+def zoom_for_bounds(
+    bounds: tuple[float, float, float, float],
+    width_px: int = MAP_WIDTH_PX,
+    height_px: int = MAP_HEIGHT_PX,
+) -> int:
+    """The largest web-mercator zoom at which (minx, miny, maxx, maxy) fits the map's pixels."""
+    minx, miny, maxx, maxy = bounds
+    if maxx - minx < 1e-9 and maxy - miny < 1e-9:
+        return POINT_ZOOM
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    fit_x = width_px * 360 / (256 * max(maxx - minx, 1e-9))
+    fit_y = height_px * 2 * math.pi / (256 * max(merc(maxy) - merc(miny), 1e-9))
+    return max(2, min(POINT_ZOOM, math.floor(math.log2(min(fit_x, fit_y)))))
+
+
+FRAME_FEATURES = ("armenia", "azerbaijan", "georgia")
+"""The Map page frames the South Caucasus from the data itself, so no coordinate is typed."""
+
+
+
+Camera = tuple[tuple[float, float], int]
+
+
+def default_view(geometries: Iterable[BaseGeometry]) -> Camera:
+    """The opening centre and zoom: the frame around the given (South Caucasus) geometries."""
+    return camera_for_bounds(bounds_around(geometries))
+
+
+def camera_for_bounds(
+    bounds: Bounds, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX
+) -> Camera:
+    """Centre (lat, lon) and zoom that frame a (minx, miny, maxx, maxy) box in a map this size."""
+    minx, miny, maxx, maxy = bounds
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom_for_bounds(bounds, width_px, height_px)
+
+
+def initial_camera(
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    feature: BaseGeometry | None,
+    default: Camera,
+) -> Camera | None:
+    """Where a permalink puts the map: its centre and zoom; else its feature (at the link's
+    zoom if it gives one); else the default centre at the link's zoom; None for the default."""
+    if center is not None:
+        return center, zoom if zoom is not None else default[1]
+    if feature is not None:
+        around, fitting = view_of(feature)
+        return around, zoom if zoom is not None else fitting
+    if zoom is not None:
+        return default[0], zoom
+    return None
+
+
+def fresh_camera(camera: Camera, previous: Camera | None) -> Camera:
+    """`camera`, nudged by a hair when it equals the previous one.
+
+    streamlit-folium moves the map only when the `center` or `zoom` it is given changes, so
+    selecting the same feature again after panning away would not bring the map back.
+    """
+    if camera != previous:
+        return camera
+    (lat, lon), zoom = camera
+    return (lat + 1e-7, lon), zoom
+
+
+def view_of(geometry: BaseGeometry) -> Camera:
+    """Centre (lat, lon) and zoom that frame a geometry: where the map flies on selection."""
+    return camera_for_bounds(geometry.bounds)
+
+
+class SyncViewToUrl(MacroElement):
+    """Keeps the page address's `center` and `zoom` in step with the map as the user pans.
+
+    Panning must not rerun the script (the component returns only clicks), yet a copied URL must
+    reproduce the view; so the map itself writes its view into the parent page's address.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function sync() {
+                try {
+                    var url = new URL(window.parent.location.href);
+                    var c = map.getCenter();
+                    url.searchParams.set("center", c.lat.toFixed(4) + "," + c.lng.toFixed(4));
+                    url.searchParams.set("zoom", String(map.getZoom()));
+                    var here = window.parent.history;
+                    if (url.href !== window.parent.location.href) {
+                        here.replaceState(here.state, "", url.href);
+                    }
+                } catch (e) { /* a parent on another origin keeps its own address */ }
+            }
+            map.on("moveend zoomend", sync);
+            setInterval(sync, 1500);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+def base_map(
+    center: tuple[float, float],
+    zoom: int,
+    sync_url: bool = True,
+) -> folium.Map:
+    """The base map: same options and background on every run, so the iframe is never rebuilt.
+
+    `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
+    address means something else (a briefing's `?scene=`) leave it off.
+    """
+    fmap = offline_map(
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        min_zoom=MIN_ZOOM,
+        # Without animation the component's first setView (a permalink or a selection) takes
+        # effect at once; animated, it left vector layers projected at the old zoom.
+        zoom_animation=False,
+        max_zoom=MAX_ZOOM,
+        width="100%",
+        height=MAP_HEIGHT_PX,
+    )
+    add_offline_basemap(fmap)
+    add_feature_panes(fmap)
+    Attribution("Background: Natural Earth (public domain)").add_to(fmap)
+    measure = folium.plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="kilometers",
+        secondary_length_unit="miles",
+        primary_area_unit="sqkilometers",
+        secondary_area_unit=None,
+    )
+    localize(measure).add_to(fmap)
+    if sync_url:
+        SyncViewToUrl().add_to(fmap)
+    return fmap
+
+
+class Attribution(MacroElement):
+    """Credits a source in the map's attribution control (the offline basemap has no tile layer
+    to carry its credit)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def tile_group(tiles: TileBasemap) -> folium.FeatureGroup:
+    """An online tile basemap as a group, so switching background never rebuilds the map."""
+    group = folium.FeatureGroup(name=tiles.name, control=False)
+    folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name=tiles.name,
+                     max_zoom=tiles.max_zoom).add_to(group)
+    return group
+
+
+def add_feature_panes(fmap: folium.Map) -> None:
+    """The panes features draw in (see `layers.map.layer.pane_for`): areas by size, then lines,
+    points, and the selection outline on top. Part of the base map, so the same on every run."""
+    for index in range(AREA_PANES):
+        folium.map.CustomPane(f"areas-{index}", z_index=400 + index,
+                              pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(LINE_PANE, z_index=420, pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(POINT_PANE, z_index=430, pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(SELECTION_PANE, z_index=440, pointer_events=False).add_to(fmap)
+
+
+def selection_group(geometry: BaseGeometry) -> folium.FeatureGroup:
+    """A black outline over the selected feature, on top of every layer and deaf to the mouse,
+    so the features inside a selected area stay clickable."""
+    group = folium.FeatureGroup(name="Selection")
+    for element in feature_elements(geometry, selection_options(), SELECTION.radius, tooltip="",
+                                    interactive=False, pane=SELECTION_PANE):
+        element.add_to(group)
+    return group
+
+
+def layer_groups(layers: Iterable[Layer], visible: Iterable[str]) -> list[folium.FeatureGroup]:
+    """Feature groups for the visible layers, in registry order (later ones draw on top)."""
+    shown = set(visible)
+    return [feature_group(layer) for layer in layers if layer.id in shown]

@@ -1,0 +1,121 @@
+"""The map view's shareable state and its round trip through URL query parameters.
+
+A briefer copies the address bar and a colleague sees the same map: the selected feature, the
+visible layers, the centre and the zoom. Anything in a URL is untrusted input, so parsing never
+raises: what does not fit is dropped and reported as a notice the page shows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from layers.html.markup import quoted_input
+
+MIN_ZOOM, MAX_ZOOM = 2, 14
+"""The zooms the map offers (`layers.map.mapview.base_map`); a link asking for more is told so."""
+_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
+_ZOOM = re.compile(r"[0-9]{1,2}")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the Map page shows. `None` centre/zoom means the default frame."""
+
+    feature: str | None
+    layers: tuple[str, ...]
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+
+
+def _first(value: str | list[str] | None) -> str | None:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+
+def parse_view(
+    params: Mapping[str, str | list[str]],
+    feature_ids: Collection[str],
+    layer_ids: tuple[str, ...],
+    default_layers: tuple[str, ...],
+) -> tuple[ViewState, list[str]]:
+    """Read a ViewState from query parameters; return it with a notice for each value dropped.
+
+    `layers` is a comma-separated list of layer ids (`layers=` alone shows none); `center` is
+    `lat,lon`; `zoom` an integer; `feature` a feature id. Unknown keys are left alone: other
+    pages own them.
+    """
+    notices: list[str] = []
+
+    feature = _first(params.get("feature"))
+    if feature is not None and feature not in feature_ids:
+        notices.append(f"No feature has the id “{quoted_input(feature)}”; nothing is selected.")
+        feature = None
+
+    layers = default_layers
+    raw_layers = _first(params.get("layers"))
+    if raw_layers is not None:
+        asked = [part for part in raw_layers.split(",") if part]
+        unknown = [part for part in asked if part not in layer_ids]
+        layers = tuple(layer for layer in layer_ids if layer in asked)
+        if unknown:
+            names = ", ".join(f"“{quoted_input(part)}”" for part in unknown[:5])
+            if layers:
+                notices.append(f"Unknown layer ids ignored: {names}.")
+            else:  # a link naming only unknown layers would otherwise open an empty map
+                layers = default_layers
+                notices.append(f"Unknown layer ids ignored: {names}; the default layers are shown.")
+
+    center = None
+    raw_center = _first(params.get("center"))
+    if raw_center is not None:
+        center = _parse_center(raw_center)
+        if center is None:
+            notices.append(
+                f"The centre “{quoted_input(raw_center)}” is not “latitude,longitude” in range; "
+                "the default frame is used."
+            )
+
+    zoom = None
+    raw_zoom = _first(params.get("zoom"))
+    if raw_zoom is not None:
+        if _ZOOM.fullmatch(raw_zoom) and MIN_ZOOM <= int(raw_zoom) <= MAX_ZOOM:
+            zoom = int(raw_zoom)
+        else:
+            notices.append(
+                f"The zoom “{quoted_input(raw_zoom)}” is not a whole number from {MIN_ZOOM} to "
+                f"{MAX_ZOOM}; the default zoom is used."
+            )
+
+    return ViewState(feature=feature, layers=layers, center=center, zoom=zoom), notices
+
+
+def _parse_center(raw: str) -> tuple[float, float] | None:
+    parts = raw.split(",")
+    if len(parts) != 2 or not all(_NUMBER.fullmatch(part.strip()) for part in parts):
+        return None
+    lat, lon = (float(part) for part in parts)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not all(map(math.isfinite, (lat, lon))):
+        return None
+    return lat, lon
+
+
+def view_params(
+    state: ViewState, default_layers: tuple[str, ...]
+) -> dict[str, str]:
+    """The query parameters that reproduce `state`; defaults are left out to keep links short."""
+    params: dict[str, str] = {}
+    if state.feature:
+        params["feature"] = state.feature
+    if state.layers != default_layers:
+        params["layers"] = ",".join(state.layers)
+    if state.center is not None:
+        params["center"] = f"{state.center[0]:.4f},{state.center[1]:.4f}"
+    if state.zoom is not None:
+        params["zoom"] = str(state.zoom)
+    return params
+

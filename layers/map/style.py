@@ -1,0 +1,105 @@
+"""How the map draws things, in one place: read by the Leaflet paths, the legend, the offline HTML
+handout and the PDF, so a screen, a handout and a printout never disagree about what a dash means.
+
+A layer's own colours come from `geodata/layers.json` (`layers.data.catalog.Style`); this module
+owns what is the same for every layer: how precision is drawn (schematic dashed, approximate
+dotted with a lighter fill), the selection outline, the halo around a scene's highlighted
+features, and the offline basemap's colours. Sizes are Leaflet CSS pixels; paper converts them
+with `PX_TO_PT`.
+"""
+
+from __future__ import annotations
+
+from layers.data.catalog import Style
+
+DASH_PX: dict[str, tuple[float, float]] = {"schematic": (8.0, 6.0), "approximate": (2.0, 5.0)}
+"""(on, off) dash lengths in pixels by precision; `exact` geometry is drawn solid."""
+
+APPROXIMATE_FILL_FACTOR = 0.5
+"""An approximate area's fill is this share of its style's fill opacity: lighter, so it reads as
+less certain. Points keep their fill (a faded town marker all but vanishes)."""
+
+LINE_OPACITY = 0.9
+
+SELECTION = Style(color="#000000", weight=4.0, fill=None, fill_opacity=0.0, radius=11.0)
+"""The outline drawn over the feature selected on the Map page."""
+
+HALO_COLOR = "#000000"
+HALO_EXTRA_WEIGHT = 4.0
+"""A highlighted feature's halo is this many pixels wider than the feature's own line."""
+HALO_EXTRA_RADIUS = 3.0
+"""A highlighted point's halo ring is this many pixels larger in radius than the point."""
+
+PX_TO_PT = 0.75
+"""CSS pixels (1/96 inch) to PDF points (1/72 inch)."""
+
+NEUTRAL = "#333333"
+"""The ink of keys that are about drawing, not about a layer (the legend's precision key)."""
+
+LAND = "#f2efe9"
+WATER = "#aad3df"
+BASEMAP_BORDER = "#9a9a9a"
+BASEMAP_STYLES: dict[str, dict[str, object]] = {
+    "sea": {"stroke": False, "fillColor": WATER, "fillOpacity": 1.0},
+    "land": {"stroke": False, "fillColor": LAND, "fillOpacity": 1.0},
+    "lakes": {"stroke": False, "fillColor": WATER, "fillOpacity": 1.0},
+    "rivers": {"color": WATER, "weight": 1.2, "opacity": 1.0, "fill": False},
+    "borders": {"color": BASEMAP_BORDER, "weight": 1.0, "opacity": 1.0, "fill": False},
+}
+"""Each offline basemap file (`geodata/basemap/<stem>.geojson`) in drawing order, first lowest,
+as Leaflet path options."""
+
+
+def dash_array(precision: str) -> str | None:
+    """Leaflet's `dashArray` for a precision ("8 6"), or None for a solid line."""
+    dash = DASH_PX.get(precision)
+    return None if dash is None else " ".join(f"{length:g}" for length in dash)
+
+
+def path_options(style: Style, precision: str, point: bool = False) -> dict[str, object]:
+    """Leaflet path options for a feature: the layer's style, marked by how sure its geometry is.
+
+    Schematic geometry is dashed and approximate geometry dotted with a lighter fill, so that a
+    briefer never presents a diagram as a surveyed line (the legend explains both). A point keeps
+    its fill: a town marker faded to half would all but vanish, and its dotted rim says enough.
+    """
+    options: dict[str, object] = {
+        "color": style.color,
+        "weight": style.weight,
+        "fillColor": style.fill or style.color,
+        "fillOpacity": style.fill_opacity,
+        "opacity": LINE_OPACITY,
+    }
+    dash = dash_array(precision)
+    if dash is not None:
+        options["dashArray"] = dash
+    if precision == "approximate" and not point:
+        options["fillOpacity"] = round(style.fill_opacity * APPROXIMATE_FILL_FACTOR, 3)
+    return options
+
+
+def halo_style(style: Style) -> Style:
+    """The black halo under a highlighted feature drawn in `style`: wider, larger, unfilled."""
+    return Style(color=HALO_COLOR, weight=style.weight + HALO_EXTRA_WEIGHT, fill=None,
+                 fill_opacity=0.0, radius=style.radius + HALO_EXTRA_RADIUS)
+
+
+def halo_options(style: Style, precision: str, point: bool) -> dict[str, object]:
+    """Path options of the halo under a highlighted feature.
+
+    A line's or area's halo keeps the feature's dash pattern, so a highlighted schematic line
+    still reads as schematic; a point's halo is a solid ring (a dotted ring reads as a cog).
+    """
+    options = path_options(halo_style(style), precision)
+    options["fill"] = False
+    if point:
+        options.pop("dashArray", None)
+    return options
+
+
+def selection_options() -> dict[str, object]:
+    """Path options of the Map page's selection outline: solid, unfilled."""
+    options = path_options(SELECTION, "exact")
+    options["fillOpacity"] = 0.0
+    options["fill"] = False
+    return options
