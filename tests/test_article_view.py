@@ -13,9 +13,9 @@ from layers.html.article_view import (
     paragraphs_mentioning,
     parse_paragraph_param,
     places,
-    references_html,
     scroll_script,
 )
+from layers.html.references import references_html
 
 TAG = re.compile(r"<[^>]*>")
 PLACE_LINK = re.compile(
@@ -90,7 +90,7 @@ def test_paragraph_block_has_its_anchor_number_and_selection(article, catalog, i
 
 
 def test_reference_list_has_an_anchor_and_a_working_link_per_reference(article):
-    refs = references_html(article)
+    refs = references_html(article.references, anchored=True)
     assert re.findall(r'<li id="ref-(\d+)">', refs) == [str(n) for n in range(1, 12)]
     for reference in article.references:
         assert f'href="{html.escape(reference.url)}" target="_blank"' in refs

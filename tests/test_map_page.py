@@ -102,7 +102,7 @@ def test_a_map_click_selects_the_clicked_feature_with_passages_and_citations():
                       "last_object_clicked_tooltip": tooltip})
     card = card_html(at)
     assert 'data-feature="shusha"' in card
-    assert "Shusha Declaration" in card and "<blockquote>" in card
+    assert "Shusha Declaration" in card and "<blockquote class=\"passage\">" in card
     assert "[11]" in card and 'href="https://coe.mfa.gov.az/' in card
     assert '"pane": "selection"' in component_args(at)["feature_group"]  # the outline
 

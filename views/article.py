@@ -11,22 +11,10 @@ from layers.html.article_view import (
     paragraphs_mentioning,
     parse_paragraph_param,
     places,
-    references_html,
     scroll_script,
 )
-from views.common import article, catalog, mentions
-
-STYLE = """<style>
-.para { display: flex; gap: 0.8rem; align-items: baseline; scroll-margin-top: 4rem; }
-.para .pnum { flex: 0 0 2.6rem; color: #767676; font-size: 0.8rem; text-decoration: none; }
-.para .body { margin: 0 0 0.9rem 0; }
-.para.selected { background: #fff4d6; border-left: 4px solid #E69F00; padding: 0.3rem 0.5rem; }
-.para a.place { color: inherit; text-decoration: none; }
-.para a.place mark { background: #d9ecf7; border-bottom: 2px solid #0072B2; padding: 0 1px; }
-.para a.cite { font-size: 0.8em; vertical-align: super; text-decoration: none; }
-ul.refs { list-style: none; padding-left: 0; }
-ul.refs li { margin-bottom: 0.5rem; scroll-margin-top: 4rem; }
-</style>"""
+from layers.html.references import references_html
+from views.common import article, catalog, mentions, use_stylesheet
 
 text = article()
 index = mentions()
@@ -49,7 +37,7 @@ if selected is not None and shown is not None:
     shown = shown | {selected}
 
 st.title("The article", anchor=False)
-st.markdown(STYLE, unsafe_allow_html=True)
+use_stylesheet()
 if notice:
     st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
 if shown is not None:
@@ -65,7 +53,7 @@ for section in text.sections:
                     unsafe_allow_html=True)
 
 st.subheader("References", anchor=False)
-st.markdown(references_html(text), unsafe_allow_html=True)
+st.markdown(references_html(text.references, anchored=True), unsafe_allow_html=True)
 
 if selected is not None:
     st.html(scroll_script(selected), unsafe_allow_javascript=True)

@@ -55,7 +55,7 @@ from layers.map.mapview import (
     layer_groups,
     selection_group,
 )
-from views.common import article, catalog, geodata_stamp
+from views.common import article, catalog, geodata_stamp, use_stylesheet
 
 MAP_KEY = "briefing-map"
 BUILDER_KEY = "briefing-builder"
@@ -63,13 +63,6 @@ MAX_UPLOAD_BYTES = 1_000_000
 UPLOAD_KEY = "briefing-upload"
 PRESENTER_KEY = "briefing-presenter"
 
-STYLE = """<style>
-blockquote.passage { border-left: 4px solid #0072B2; margin: 0 0 0.8rem 0; padding: 0.2rem 0.8rem; }
-ul.refs { padding-left: 1.1rem; font-size: 0.9rem; }
-ul.refs li { margin-bottom: 0.4rem; }
-div.notes { white-space: pre-wrap; background: #fff4d6; border-left: 4px solid #E69F00;
-            padding: 0.5rem 0.8rem; }
-</style>"""
 
 cat = catalog()
 text = article()
@@ -263,7 +256,7 @@ with st.sidebar:
                            key="briefing-pdf")
 
 # --- the scene ---------------------------------------------------------------------------------
-st.markdown(STYLE, unsafe_allow_html=True)
+use_stylesheet()
 st.title(markup.markdown_literal(board.title), anchor=False)
 if board.description:
     st.caption(markup.markdown_literal(board.description))

@@ -14,6 +14,7 @@ import layers
 from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, load_catalog
 from layers.data.mentions import MentionIndex, build_index
+from layers.html.styles import style_tag
 
 
 def geodata_stamp() -> float:
@@ -45,3 +46,8 @@ def _mentions(stamp: float) -> MentionIndex:
 def mentions() -> MentionIndex:
     """The feature ↔ paragraph ↔ citation index, computed once per version of the geodata."""
     return _mentions(geodata_stamp())
+
+
+def use_stylesheet() -> None:
+    """Put the library's one stylesheet (`layers/html/style.css`) on the page."""
+    st.markdown(style_tag(), unsafe_allow_html=True)

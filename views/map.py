@@ -23,21 +23,8 @@ from layers.map.mapview import (
     view_of,
 )
 from layers.map.state import ViewState, parse_view, view_params
-from views.common import article, catalog, mentions
+from views.common import article, catalog, mentions, use_stylesheet
 
-CARD_STYLE = """<style>
-.feature-card .badge { display: inline-block; padding: 0 0.45rem; border-radius: 0.6rem;
-  background: #e8e8e8; font-size: 0.8rem; }
-.feature-card .precision-exact { background: #cde8d8; }
-.feature-card .precision-approximate { background: #fbe3c0; }
-.feature-card .precision-schematic { background: #d6e4f5; }
-.feature-card blockquote { border-left: 4px solid #0072B2; margin: 0 0 0.6rem 0;
-  padding: 0.2rem 0.7rem; }
-.feature-card mark { background: #fff0a8; }
-.feature-card ul.refs { padding-left: 1rem; font-size: 0.85rem; }
-.legend-row { display: flex; gap: 0.4rem; align-items: center; font-size: 0.85rem; }
-.legend-row svg { flex: none; }
-</style>"""
 MAP_KEY = "map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
@@ -82,7 +69,7 @@ if click_token != st.session_state.get("last_click"):
         select(clicked)
 
 # --- sidebar: search, card, toggles, background, legend ----------------------------------------
-st.markdown(CARD_STYLE, unsafe_allow_html=True)
+use_stylesheet()
 with st.sidebar:
     for notice in st.session_state.notices:
         st.warning(markup.markdown_literal(notice), icon=":material/link_off:")

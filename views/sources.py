@@ -5,16 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.html.provenance import cited_reference_html, cited_references, datasets_frame
-from views.common import article, catalog, mentions
-
-STYLE = """<style>
-.cited-ref { margin-bottom: 1.1rem; scroll-margin-top: 4rem; }
-.cited-ref p { margin-bottom: 0.3rem; }
-ul.ref-features { margin-top: 0; }
-</style>"""
+from views.common import article, catalog, mentions, use_stylesheet
 
 st.title("Sources", anchor=False)
-st.markdown(STYLE, unsafe_allow_html=True)
+use_stylesheet()
 
 st.subheader("The article's references", anchor=False)
 st.caption(

@@ -13,7 +13,7 @@ from pathlib import Path
 from layers.briefing.storyboard import PassageRef, Scene, passage_text, scene_citations
 from layers.data.article import Article
 from layers.html import markup
-from layers.html.references import reference_html
+from layers.html.references import paragraph_link, references_html
 
 DEFAULT_STEM = "default"
 MAP_COLUMN_PX = 540
@@ -80,7 +80,7 @@ def passage_html(ref: PassageRef, article: Article) -> str:
     and lose every unsaved edit. Its title says so, so the new tab is no surprise.
     """
     number = article.paragraph(ref.paragraph).number
-    link = f"article?paragraph={markup.text(ref.paragraph)}"
+    link = markup.text(paragraph_link(ref.paragraph))
     return (
         f'<blockquote class="passage">{markup.text(passage_text(ref, article))}<br>'
         f'<small><a href="{link}" target="_blank" rel="noopener" '
@@ -95,11 +95,7 @@ def passages_html(scene: Scene, article: Article) -> str:
 
 def citations_html(scene: Scene, article: Article) -> str:
     """The scene's references in full, each with its working link; empty when it cites none."""
-    numbers = scene_citations(scene, article)
-    if not numbers:
-        return ""
-    items = "".join(f"<li>{reference_html(article.reference(n))}</li>" for n in numbers)
-    return f'<ul class="refs">{items}</ul>'
+    return references_html(article.reference(n) for n in scene_citations(scene, article))
 
 
 def notes_html(notes: str) -> str:

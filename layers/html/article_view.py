@@ -21,7 +21,7 @@ from layers.data.article import Article, Paragraph
 from layers.data.catalog import Catalog
 from layers.data.mentions import MentionIndex
 from layers.html import markup
-from layers.html.references import map_link, reference_anchor, reference_html
+from layers.html.references import map_link, reference_anchor
 
 
 @dataclass(frozen=True)
@@ -120,15 +120,6 @@ def paragraph_html(
         f"¶ {paragraph.number}</a>"
         f'<p class="body">{paragraph_body_html(paragraph, index, known)}</p></div>'
     )
-
-
-def references_html(article: Article) -> str:
-    """The reference list, each entry anchored `ref-n` for the `[n]` links to land on."""
-    items = "".join(
-        f'<li id="{reference_anchor(ref.number)}">{reference_html(ref)}</li>'
-        for ref in article.references
-    )
-    return f'<ul class="refs">{items}</ul>'
 
 
 def paragraphs_mentioning(index: MentionIndex, feature_ids: Iterable[str]) -> frozenset[str]:

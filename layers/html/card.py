@@ -12,7 +12,7 @@ from layers.data.article import Article, Reference
 from layers.data.catalog import Feature
 from layers.data.mentions import MentionIndex
 from layers.html import markup
-from layers.html.references import paragraph_link, reference_html
+from layers.html.references import paragraph_link, references_html
 
 _DATE_LABELS = (("date", "Date"), ("valid_from", "From"), ("valid_to", "Until"))
 
@@ -123,14 +123,12 @@ def card_html(card: Card) -> str:
         marks = "".join(f"[{n}]" for n in passage.citations)
         link = t(paragraph_link(passage.paragraph_id))
         parts.append(
-            f'<blockquote>{passage.sentence_html} <small>{t(marks)}</small><br>'
+            f'<blockquote class="passage">{passage.sentence_html} <small>{t(marks)}</small><br>'
             f'<small><a href="{link}" target="_self">¶ {passage.paragraph_number}</a></small>'
             "</blockquote>"
         )
     if card.references:
-        parts.append('<h4>Citations</h4><ul class="refs">')
-        parts.extend(f"<li>{reference_html(ref)}</li>" for ref in card.references)
-        parts.append("</ul>")
+        parts.append(f"<h4>Citations</h4>{references_html(card.references)}")
     parts.append("<h4>Data sources</h4><ul>")
     for source in card.sources:
         detail = ", ".join(

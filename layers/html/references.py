@@ -7,6 +7,8 @@ write a reference the same way and link to the same places.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from layers.data.article import Reference
 from layers.html import markup
 
@@ -41,3 +43,14 @@ def reference_html(reference: Reference) -> str:
         f"<i>{markup.text(reference.outlet)}</i>, {markup.text(reference.date_text)}, "
         f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
     )
+
+
+def references_html(references: Iterable[Reference], anchored: bool = False) -> str:
+    """A `ul.refs` list of references in full; `anchored` gives each item its `ref-n` id, for a
+    page's own reference list that `[n]` links land on. Empty when there are none."""
+    items = "".join(
+        (f'<li id="{reference_anchor(ref.number)}">' if anchored else "<li>")
+        + f"{reference_html(ref)}</li>"
+        for ref in references
+    )
+    return f'<ul class="refs">{items}</ul>' if items else ""
