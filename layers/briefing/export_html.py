@@ -37,21 +37,18 @@ from layers.briefing.storyboard import (
     used_layer_ids,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, Style
+from layers.data.catalog import Catalog, Layer
 from layers.html import markup
 from layers.html.references import reference_html
 from layers.map.assets import MAP_CSS, MAP_JS
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.legend import swatch_svg
-from layers.map.style import BASEMAP_STYLES, path_options
+from layers.map.style import BASEMAP_STYLES, halo_options, halo_style, path_options
 
 VENDOR_DIR = ROOT / "static" / "vendor"
 LEAFLET_JS = dict(MAP_JS)["leaflet"]
 LEAFLET_CSS = dict(MAP_CSS)["leaflet_css"]
 FIT_MAX_ZOOM = 10  # a scene framed on one town should not zoom to street level
-HIGHLIGHT_COLOR = "#000000"
-HIGHLIGHT_EXTRA_WEIGHT = 4.0  # the halo is this much wider than the feature it surrounds
-HIGHLIGHT_EXTRA_RADIUS = 3.0
 
 # (literal in leaflet.js, replacement, how many times it occurs once the rewrites above it ran).
 # Applied in order and the counts checked, so a Leaflet upgrade that moves these strings fails
@@ -216,23 +213,14 @@ def _layer_items(layer: Layer) -> list[dict]:
 
 
 def _highlight_items(layer: Layer, props: dict, geometry: BaseGeometry) -> list[dict]:
-    """A black halo under the feature, then the feature in its own style on top.
-
-    A line's or area's halo takes the feature's dash pattern, so a highlighted schematic line
-    still reads as schematic; a point's halo is a solid ring (a dotted ring reads as a cog), the
-    point itself keeps its pattern. The feature is drawn again so it shows even when its layer
-    is hidden.
-    """
+    """A black halo under the feature (`layers.map.style.halo_options`), then the feature in its
+    own style on top, drawn again so it shows even when its layer is hidden."""
     style = layer.style_for(props["category"])
-    halo = Style(color=HIGHLIGHT_COLOR, weight=style.weight + HIGHLIGHT_EXTRA_WEIGHT,
-                 fill=None, fill_opacity=0.0, radius=style.radius + HIGHLIGHT_EXTRA_RADIUS)
-    halo_options = path_options(halo, props["precision"])
-    halo_options["fill"] = False
-    if geometry.geom_type == "Point":
-        halo_options.pop("dashArray", None)
-    own = path_options(style, props["precision"], geometry.geom_type == "Point")
-    return [_item(geometry, halo_options, halo.radius, props["name"]),
-            _item(geometry, own, style.radius, props["name"])]
+    point = geometry.geom_type == "Point"
+    return [_item(geometry, halo_options(style, props["precision"], point),
+                  halo_style(style).radius, props["name"]),
+            _item(geometry, path_options(style, props["precision"], point), style.radius,
+                  props["name"])]
 
 
 def _scene_html(number: int, total: int, scene: Scene, catalog: Catalog, article: Article

@@ -29,6 +29,7 @@ import shapely
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -43,7 +44,15 @@ from layers.briefing.storyboard import Scene, Storyboard, passage_text, scene_ci
 from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer, Style
 from layers.map.basemap import BASEMAP_DIR
-from layers.map.style import BASEMAP_STYLES, LAND, WATER
+from layers.map.style import (
+    BASEMAP_STYLES,
+    LAND,
+    PX_TO_PT,
+    WATER,
+    halo_options,
+    halo_style,
+    path_options,
+)
 
 PAGE_IN = (11.69, 8.27)  # A4 landscape
 MARGIN_IN = 0.45
@@ -55,9 +64,6 @@ BODY_PT, MIN_PT = 9.5, 6.0
 LINE_SPACING = 1.3
 WRAP_SLACK = 0.02  # share of the line width kept free for kerning the measurement ignores
 FRAME_PADDING = 0.06  # share of the frame added around it, so edge features are not cut
-HALO_COLOR = "#000000"
-PX_TO_PT = 0.75  # Leaflet's CSS pixels to PDF points
-DASHES = {"schematic": (0, (5, 3)), "approximate": (0, (1, 2))}
 
 _MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
 
@@ -321,20 +327,20 @@ def _clipped(geometries: Iterable[BaseGeometry | None], box: tuple[float, float,
     return gpd.GeoSeries([g for g in clipped if not g.is_empty])
 
 
-def _plot(axes, geometries: gpd.GeoSeries, face: str, edge: str, width: float,
-          linestyle: object = "solid", alpha: float = 1.0) -> None:
+def _plot(axes, geometries: gpd.GeoSeries, face: object, edge: object, width: float,
+          linestyle: object = "solid") -> None:
     """Areas as one PathPatch each, lines as one LineCollection: straight matplotlib, because
-    GeoSeries.plot costs ~15 ms a call and a handout makes hundreds of them."""
+    GeoSeries.plot costs ~15 ms a call and a handout makes hundreds of them. Colours may carry
+    their alpha (RGBA), so a fill and its outline can differ in opacity as they do on screen."""
     parts = shapely.get_parts(list(geometries)) if len(geometries) else []
     polygons = [p for p in parts if p.geom_type == "Polygon"]
     lines = [p for p in parts if p.geom_type == "LineString"]
     for polygon in polygons:
         axes.add_patch(PathPatch(_polygon_path(polygon), facecolor=face, edgecolor=edge,
-                                 linewidth=width, linestyle=linestyle, alpha=alpha))
+                                 linewidth=width, linestyle=linestyle))
     if lines and edge != "none":
         axes.add_collection(LineCollection([np.asarray(line.coords) for line in lines],
-                                           colors=edge, linewidths=width, linestyles=linestyle,
-                                           alpha=alpha))
+                                           colors=edge, linewidths=width, linestyles=linestyle))
 
 
 def _polygon_path(polygon: Polygon) -> Path:
@@ -349,33 +355,67 @@ def _polygon_path(polygon: Polygon) -> Path:
     return Path(np.concatenate(vertices), codes)
 
 
+def paper_dash(options: dict[str, object]) -> object:
+    """A Leaflet `dashArray` ("8 6", pixels) as a matplotlib line style in points."""
+    dash = options.get("dashArray")
+    if not dash:
+        return "solid"
+    return (0, tuple(float(length) * PX_TO_PT for length in str(dash).split()))
+
+
+def _stroke(options: dict[str, object]) -> tuple[tuple[float, float, float, float], float]:
+    """The RGBA colour and width in points of a path's outline."""
+    return (to_rgba(str(options["color"]), float(options["opacity"])),
+            float(options["weight"]) * PX_TO_PT)
+
+
 def _draw_feature(axes, geometry: BaseGeometry, style: Style, precision: str,
                   box: tuple[float, float, float, float], halo: bool = False) -> None:
-    """One feature as the dashboard draws it; with `halo`, a black outline underneath first."""
-    dash = DASHES.get(precision, "solid")
-    width = style.weight * PX_TO_PT
-    fill = style.fill or style.color
-    fill_opacity = style.fill_opacity * (0.5 if precision == "approximate" else 1.0)
-    if geometry.geom_type in ("Point", "MultiPoint"):
+    """One feature as the dashboard draws it, from the same path options (`layers.map.style`);
+    with `halo`, the black halo the handouts put under a scene's features first.
+
+    Dash lengths are the map's own pixels in points, not multiples of the line width, which
+    matplotlib would otherwise make them (`lines.scale_dashes`), so a wide halo keeps the dash
+    rhythm of the line it surrounds.
+    """
+    with matplotlib.rc_context({"lines.scale_dashes": False}):
+        _draw_styled(axes, geometry, style, precision, box, halo)
+
+
+def _draw_styled(axes, geometry: BaseGeometry, style: Style, precision: str,
+                 box: tuple[float, float, float, float], halo: bool) -> None:
+    point = geometry.geom_type in ("Point", "MultiPoint")
+    options = path_options(style, precision, point)
+    edge, width = _stroke(options)
+    fill = to_rgba(str(options["fillColor"]), float(options["fillOpacity"]))
+    if point:
         xs = [p.x for p in getattr(geometry, "geoms", [geometry])]
         ys = [p.y for p in getattr(geometry, "geoms", [geometry])]
-        size = style.radius * 2 * PX_TO_PT
         if halo:
-            axes.plot(xs, ys, "o", markersize=size + 5, markerfacecolor="none",
-                      markeredgecolor=HALO_COLOR, markeredgewidth=2.2, zorder=6)
-        axes.plot(xs, ys, "o", markersize=size, markerfacecolor=fill,
-                  markeredgecolor=style.color, markeredgewidth=width, zorder=7,
-                  alpha=0.95)
+            ring = halo_options(style, precision, point=True)
+            ring_edge, ring_width = _stroke(ring)
+            axes.scatter(xs, ys, s=_marker_area(halo_style(style).radius), facecolors="none",
+                         edgecolors=[ring_edge], linewidths=ring_width, zorder=6)
+        axes.scatter(xs, ys, s=_marker_area(style.radius), facecolors=[fill], edgecolors=[edge],
+                     linewidths=width, linestyles=[paper_dash(options)], zorder=7)
         return
     # Outlines come from the feature's own boundary, clipped: the boundary of a clipped area
     # would draw the edge of the view as if it were a border.
     outline = _clipped([geometry.boundary if _is_area(geometry) else geometry], box)
     if halo:
-        _plot(axes, outline, face="none", edge=HALO_COLOR, width=width + 3.0, linestyle=dash)
-    if _is_area(geometry) and style.fill is not None and fill_opacity > 0:
-        _plot(axes, _clipped([geometry], box), face=fill, edge="none", width=0.0,
-              alpha=min(1.0, fill_opacity))
-    _plot(axes, outline, face="none", edge=style.color, width=width, linestyle=dash)
+        ring = halo_options(style, precision, point=False)
+        ring_edge, ring_width = _stroke(ring)
+        _plot(axes, outline, face="none", edge=ring_edge, width=ring_width,
+              linestyle=paper_dash(ring))
+    if _is_area(geometry) and float(options["fillOpacity"]) > 0:
+        _plot(axes, _clipped([geometry], box), face=fill, edge="none", width=0.0)
+    _plot(axes, outline, face="none", edge=edge, width=width, linestyle=paper_dash(options))
+
+
+def _marker_area(radius_px: float) -> float:
+    """matplotlib's scatter size (the square of the diameter in points) of a Leaflet circle
+    marker with this radius in pixels."""
+    return (2 * radius_px * PX_TO_PT) ** 2
 
 
 def _is_area(geometry: BaseGeometry) -> bool:

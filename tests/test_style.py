@@ -1,0 +1,150 @@
+"""One style source: the Leaflet map, the legend, the offline HTML handout and the PDF draw
+precision, fills and highlights from `layers.map.style`, so they cannot disagree.
+
+Each test below compares one consumer's output with what `layers.map.style` says; change a dash
+length or the approximate-fill factor there and every consumer follows, or a test here fails.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import folium
+import geopandas as gpd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from pypdf import PdfReader
+from shapely.geometry import LineString, Point, box
+
+from layers.briefing.export_html import _highlight_items, _layer_items
+from layers.briefing.export_pdf import _draw_feature, export_pdf
+from layers.briefing.storyboard import parse_storyboard
+from layers.data.catalog import Layer, LegendEntry, Style
+from layers.data.schema import PRECISIONS
+from layers.map.layer import feature_group
+from layers.map.legend import precision_key_html, swatch_svg
+from layers.map.style import (
+    APPROXIMATE_FILL_FACTOR,
+    DASH_PX,
+    HALO_EXTRA_RADIUS,
+    HALO_EXTRA_WEIGHT,
+    PX_TO_PT,
+    dash_array,
+    halo_options,
+    path_options,
+)
+
+STYLE = Style(color="#009E73", weight=3.0, fill="#009E73", fill_opacity=0.4, radius=5.0)
+BOX = (40.0, 35.0, 50.0, 45.0)
+GEOMETRIES = {"point": Point(45, 40), "line": LineString([(42, 38), (48, 42)]),
+              "area": box(43, 38, 47, 42)}
+
+
+def demo_layer(precision: str) -> Layer:
+    features = gpd.GeoDataFrame(
+        {"id": ["p", "l", "a"], "name": ["P", "L", "A"], "category": ["town", "route", "area"],
+         "precision": [precision] * 3},
+        geometry=list(GEOMETRIES.values()), crs="EPSG:4326")
+    return Layer("demo", "Demo", "Group", True, STYLE, "Demo", features)
+
+
+def test_precision_is_drawn_dashed_dotted_or_solid():
+    assert "dashArray" not in path_options(STYLE, "exact")
+    assert path_options(STYLE, "schematic")["dashArray"] == "8 6"
+    approximate = path_options(STYLE, "approximate")
+    assert approximate["dashArray"] == "2 5"
+    assert approximate["fillOpacity"] == pytest.approx(0.4 * APPROXIMATE_FILL_FACTOR)
+    assert path_options(STYLE, "approximate", point=True)["fillOpacity"] == 0.4  # points keep it
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_the_map_draws_each_feature_with_the_style_source_options(precision):
+    fmap = folium.Map(tiles=None)
+    feature_group(demo_layer(precision)).add_to(fmap)
+    html = fmap.get_root().render()
+    dash = dash_array(precision)
+    if dash is None:
+        assert '"dashArray": "' not in html
+    else:
+        assert f'"dashArray": "{dash}"' in html
+
+
+def test_the_legend_explains_precision_with_the_map_dashes():
+    key = precision_key_html()
+    for precision in ("schematic", "approximate"):
+        assert f'stroke-dasharray="{dash_array(precision)}"' in key
+    approximate = swatch_svg(LegendEntry("x", STYLE, "area"), "approximate")
+    assert f'fill-opacity="{0.4 * APPROXIMATE_FILL_FACTOR:g}"' in approximate
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_the_html_handout_uses_the_same_options_and_halo(precision):
+    layer = demo_layer(precision)
+    items = _layer_items(layer)
+    for item, kind in zip(items, GEOMETRIES, strict=True):
+        assert item["options"] == path_options(STYLE, precision, point=kind == "point")
+    for kind, geometry in GEOMETRIES.items():
+        props = {"category": "x", "precision": precision, "name": kind}
+        halo, own = _highlight_items(layer, props, geometry)
+        assert halo["options"] == halo_options(STYLE, precision, point=kind == "point")
+        assert halo["options"]["weight"] == STYLE.weight + HALO_EXTRA_WEIGHT
+        assert halo["radius"] == STYLE.radius + HALO_EXTRA_RADIUS
+        assert own["options"] == path_options(STYLE, precision, point=kind == "point")
+
+
+def drawn(kind: str, precision: str, halo: bool = False) -> list:
+    """The matplotlib artists the PDF draws for one feature, in drawing order."""
+    axes = Figure().add_axes((0, 0, 1, 1))
+    axes.set_xlim(BOX[0], BOX[2])
+    axes.set_ylim(BOX[1], BOX[3])
+    _draw_feature(axes, GEOMETRIES[kind], STYLE, precision, BOX, halo=halo)
+    return [*axes.collections, *axes.patches]
+
+
+def paper_dashes(precision: str) -> list[tuple[float, tuple[float, ...] | None]]:
+    dash = DASH_PX.get(precision)
+    return [(0.0, None)] if dash is None else [(0.0, tuple(d * PX_TO_PT for d in dash))]
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_the_pdf_draws_lines_with_the_map_dashes_and_widths(precision):
+    (line,) = drawn("line", precision)
+    assert line.get_linewidths()[0] == pytest.approx(STYLE.weight * PX_TO_PT)
+    assert line.get_dashes() == paper_dashes(precision)
+    halo, own = drawn("line", precision, halo=True)
+    assert halo.get_linewidths()[0] == pytest.approx((STYLE.weight + HALO_EXTRA_WEIGHT) * PX_TO_PT)
+    assert halo.get_dashes() == own.get_dashes()  # a highlighted schematic line stays dashed
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_the_pdf_fills_areas_as_the_map_does(precision):
+    patches = [a for a in drawn("area", precision) if isinstance(a, PathPatch)]
+    fills = [a for a in patches if a.get_facecolor()[3] > 0]
+    assert len(fills) == 1
+    assert fills[0].get_facecolor()[3] == pytest.approx(
+        path_options(STYLE, precision)["fillOpacity"])
+
+
+def test_the_pdf_rims_approximate_points_dotted_and_halos_them_solid():
+    halo, point = drawn("point", "approximate", halo=True)
+    assert point.get_dashes() == paper_dashes("approximate")
+    assert halo.get_dashes() == [(0.0, None)]
+    assert point.get_facecolor()[0][3] == pytest.approx(STYLE.fill_opacity)
+
+
+def test_a_pdf_handout_keeps_the_dash_pattern_of_schematic_and_approximate_outlines(
+        catalog, article):
+    """Read back from the PDF file itself: the dash operators (`[on off] 0 d`) are there for
+    the fixture's schematic area (seven-regions) and approximate exclave (nakhchivan)."""
+    scene = {"title": "Dashes", "frame": {"features": ["seven-regions", "nakhchivan"]},
+             "layers": ["borders", "september-2022"], "highlight": ["seven-regions"]}
+    board, issues = parse_storyboard({"title": "T", "scenes": [scene]}, catalog, article)
+    assert not issues
+    page = PdfReader(io.BytesIO(export_pdf(board, catalog, article))).pages[1]
+    content = page.get_contents().get_data().decode("latin-1")
+    dashes = set(re.findall(r"\[\s*([0-9.][0-9. ]*?)\s*\]\s+0\s+d", content))
+    for precision in ("schematic", "approximate"):
+        on, off = (length * PX_TO_PT for length in DASH_PX[precision])
+        assert f"{on:g} {off:g}" in dashes, (precision, dashes)
