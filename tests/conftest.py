@@ -22,6 +22,14 @@ def catalog() -> Catalog:
     return load_catalog(FIXTURE_GEODATA)
 
 
+@pytest.fixture(scope="session")
+def real_catalog() -> Catalog:
+    """The built geodata in geodata/, for tests about the shipped layers and storyboards.
+
+    A fixture, not a module-level load, so collecting the suite reads no geodata."""
+    return load_catalog()
+
+
 def _with_properties(catalog: Catalog, feature_id: str, **changes: object) -> Catalog:
     features = tuple(
         Feature(layer, {**props, **changes}, geometry) if props["id"] == feature_id

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 
 from layers.briefing.export_html import MissingAssets, export_html
@@ -18,12 +19,9 @@ from layers.briefing.storyboard import (
     passage_text,
     scene_citations,
 )
-from layers.data.article import load_article
-from layers.data.catalog import load_catalog
-from layers.html import markup
+from layers.data.article import Article
+from layers.data.catalog import Catalog
 
-CATALOG = load_catalog()
-ARTICLE = load_article()
 # Any absolute or protocol-relative URL: http://host, https://host, //host.
 URL = re.compile(r"(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s\"'<>)]*")
 ATTRIBUTE = re.compile(r"\b(src|href)\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE)
@@ -32,36 +30,36 @@ CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]*)")
 
 
 @pytest.fixture(scope="module")
-def storyboard() -> Storyboard:
-    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, CATALOG, ARTICLE)
+def storyboard(real_catalog: Catalog, article: Article) -> Storyboard:
+    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
     assert issues == []
     return loaded
 
 
 @pytest.fixture(scope="module")
-def html(storyboard: Storyboard) -> str:
-    return export_html(storyboard, CATALOG, ARTICLE)
+def html(storyboard: Storyboard, real_catalog: Catalog, article: Article) -> str:
+    return export_html(storyboard, real_catalog, article)
 
 
 @pytest.fixture(scope="module")
-def pdf(storyboard: Storyboard) -> PdfReader:
-    return PdfReader(io.BytesIO(export_pdf(storyboard, CATALOG, ARTICLE)))
+def pdf(storyboard: Storyboard, real_catalog: Catalog, article: Article) -> PdfReader:
+    return PdfReader(io.BytesIO(export_pdf(storyboard, real_catalog, article)))
 
 
-def cited_urls(storyboard: Storyboard) -> set[str]:
-    return {ARTICLE.reference(n).url for scene in storyboard.scenes
-            for n in scene_citations(scene, ARTICLE)}
+def cited_urls(storyboard: Storyboard, article: Article) -> set[str]:
+    return {article.reference(n).url for scene in storyboard.scenes
+            for n in scene_citations(scene, article)}
 
 
-def test_html_has_no_url_but_the_citations(html, storyboard):
+def test_html_has_no_url_but_the_citations(html, storyboard, article):
     found = {match.rstrip(".,;") for match in URL.findall(html)}
-    assert found == cited_urls(storyboard)
+    assert found == cited_urls(storyboard, article)
 
 
-def test_html_references_no_other_file(html, storyboard):
+def test_html_references_no_other_file(html, storyboard, article):
     markup_only = SCRIPT_OR_STYLE.sub("", html)
     for name, value in ATTRIBUTE.findall(markup_only):
-        assert value in cited_urls(storyboard) or value.startswith("#"), (name, value)
+        assert value in cited_urls(storyboard, article) or value.startswith("#"), (name, value)
     for value in CSS_URL.findall(html):
         assert value.startswith(("data:", "#")), value
     assert "<script src" not in html and "<link" not in html
@@ -73,13 +71,13 @@ def test_html_inlines_leaflet_without_its_home_page_link(html):
     assert "prefix: false" in html
 
 
-def test_html_embeds_json_that_cannot_close_its_script(storyboard):
+def test_html_embeds_json_that_cannot_close_its_script(storyboard, real_catalog, article):
     hostile = parse_storyboard(
         {"title": "</script><script>alert(1)</script>", "description": "<b>x</b>",
          "scenes": [{"title": "A </script> scene", "frame": {"features": ["armenia"]},
                      "layers": ["borders"], "notes": "`${x}` <img src=x>"}]},
-        CATALOG, ARTICLE)[0]
-    page = export_html(hostile, CATALOG, ARTICLE)
+        real_catalog, article)[0]
+    page = export_html(hostile, real_catalog, article)
     assert "<script>alert(1)" not in page
     assert "<img src=x>" not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -87,18 +85,19 @@ def test_html_embeds_json_that_cannot_close_its_script(storyboard):
     assert data.index("</script>") > 0 and "</" not in data[: data.index("</script>")]
 
 
-def test_html_shows_every_passage_and_citation(html, storyboard):
+def test_html_shows_every_passage_and_citation(html, storyboard, article):
     for scene in storyboard.scenes:
-        assert f"<h2>{markup.text(scene.title)}</h2>" in html
+        assert f"<h2>{escape(scene.title)}</h2>" in html
         for ref in scene.passages:
-            assert markup.text(passage_text(ref, ARTICLE)) in html
-    for url in cited_urls(storyboard):
+            assert str(escape(passage_text(ref, article))) in html
+    for url in cited_urls(storyboard, article):
         assert f'href="{url}"' in html
 
 
-def test_html_export_says_to_run_make_assets_when_leaflet_is_missing(storyboard, tmp_path):
+def test_html_export_says_to_run_make_assets_when_leaflet_is_missing(
+        storyboard, real_catalog, article, tmp_path):
     with pytest.raises(MissingAssets, match="run `make assets` first"):
-        export_html(storyboard, CATALOG, ARTICLE, vendor_dir=tmp_path)
+        export_html(storyboard, real_catalog, article, vendor_dir=tmp_path)
 
 
 def _normalised(text: str) -> str:
@@ -113,22 +112,22 @@ def test_pdf_has_title_scene_and_sources_pages(pdf, storyboard):
     assert "Natural Earth" in sources and "GeoNames" in sources
 
 
-def test_pdf_scene_pages_quote_their_passages(pdf, storyboard):
+def test_pdf_scene_pages_quote_their_passages(pdf, storyboard, real_catalog, article):
     for number, scene in enumerate(storyboard.scenes, start=1):
         page = _normalised(pdf.pages[number].extract_text())
         assert scene.title in page
         for ref in scene.passages:
-            words = passage_text(ref, ARTICLE).split()
+            words = passage_text(ref, article).split()
             fragment = " ".join(words[:6])  # a distinctive opening, shorter than a wrapped line
             assert fragment in page, (scene.title, fragment)
-            assert f"¶ {ARTICLE.paragraph(ref.paragraph).number}" in page
+            assert f"¶ {article.paragraph(ref.paragraph).number}" in page
 
 
-def test_pdf_scene_pages_give_full_references(pdf, storyboard):
+def test_pdf_scene_pages_give_full_references(pdf, storyboard, real_catalog, article):
     for number, scene in enumerate(storyboard.scenes, start=1):
         page = _normalised(pdf.pages[number].extract_text()).replace(" ", "")
-        for n in scene_citations(scene, ARTICLE):
-            reference = ARTICLE.reference(n)
+        for n in scene_citations(scene, article):
+            reference = article.reference(n)
             assert reference.title.replace(" ", "") in page
             assert reference.url.replace(" ", "") in page
 
