@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from layers.data.article import Article, Paragraph
 from layers.data.catalog import Catalog
@@ -154,20 +155,21 @@ def parse_paragraph_param(value: str | None, article: Article) -> tuple[str | No
                   f"{len(article.paragraphs)}, so none is marked.")
 
 
+SCROLL_SCRIPT = Path(__file__).with_name("templates") / "scroll_to.js"
+
+
 def scroll_script(anchor: str) -> str:
     """A script that scrolls the page to the element with this id once it exists.
 
-    Streamlit renders elements as they stream in, so the script retries for a few seconds rather
-    than assuming the paragraph is already in the DOM. The script holds no `<` at all: the
-    sanitiser `st.html` runs (DOMPurify) drops a script whose text looks like it opens a tag
-    (`tries<50` did). `anchor` must be a known paragraph id
-    (`parse_paragraph_param` guarantees it); it is still JSON-quoted with `<` escaped, so
-    it could never close the script element.
+    Streamlit renders elements as they stream in, so the script (`templates/scroll_to.js`)
+    retries for a few seconds rather than assuming the paragraph is already in the DOM. It
+    holds no `<` at all: the sanitiser `st.html` runs (DOMPurify) drops a script whose text
+    looks like it opens a tag (`tries<50` did). `anchor` must be a known paragraph id
+    (`parse_paragraph_param` guarantees it); it is still JSON-quoted with `<` escaped, so it
+    could never close the script element.
     """
+    source = SCROLL_SCRIPT.read_text(encoding="utf-8").strip()
+    if "<" in source:
+        raise ValueError(f"{SCROLL_SCRIPT} must hold no '<' (DOMPurify would drop it)")
     target = json.dumps(anchor).replace("<", "\\u003c")
-    return (
-        "<script>(function(){var tries=0;function go(){"
-        f"var el=document.getElementById({target});"
-        "if(el){el.scrollIntoView({block:'start',behavior:'smooth'});return;}"
-        "if(tries++ > 49){return;}setTimeout(go,100);}go();})();</script>"
-    )
+    return f"<script>{source.replace('TARGET', target, 1)}</script>"

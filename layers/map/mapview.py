@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from pathlib import Path
 
 import folium
 import folium.plugins
@@ -33,6 +34,14 @@ from layers.map.style import SELECTION, selection_options
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
 POINT_ZOOM = 10
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+
+def template(name: str) -> Template:
+    """A map element's Jinja template, from `layers/map/templates/` (its JS lives there, not in
+    a Python string). Only element attributes reach it, never data as template source."""
+    return Template((TEMPLATES_DIR / name).read_text(encoding="utf-8"))
+
 
 
 def zoom_for_bounds(
@@ -117,28 +126,7 @@ class SyncViewToUrl(MacroElement):
     reproduce the view; so the map itself writes its view into the parent page's address.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            function sync() {
-                try {
-                    var url = new URL(window.parent.location.href);
-                    var c = map.getCenter();
-                    url.searchParams.set("center", c.lat.toFixed(4) + "," + c.lng.toFixed(4));
-                    url.searchParams.set("zoom", String(map.getZoom()));
-                    var here = window.parent.history;
-                    if (url.href !== window.parent.location.href) {
-                        here.replaceState(here.state, "", url.href);
-                    }
-                } catch (e) { /* a parent on another origin keeps its own address */ }
-            }
-            map.on("moveend zoomend", sync);
-            setInterval(sync, 1500);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    _template = template("sync_view_to_url.js")
 
 
 def base_map(
@@ -184,13 +172,7 @@ class Attribution(MacroElement):
     """Credits a source in the map's attribution control (the offline basemap has no tile layer
     to carry its credit)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-        {% endmacro %}
-        """
-    )
+    _template = template("attribution.js")
 
     def __init__(self, text: str) -> None:
         super().__init__()

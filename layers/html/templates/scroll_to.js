@@ -1,0 +1,1 @@
+(function(){var tries=0;function go(){var el=document.getElementById(TARGET);if(el){el.scrollIntoView({block:'start',behavior:'smooth'});return;}if(tries++ > 49){return;}setTimeout(go,100);}go();})();
