@@ -49,7 +49,7 @@ geodata: $(VENV)/.dev
 # Map payload benchmark: bytes to the browser and server time per rerun, shipped geometry vs
 # unsimplified (built into a temp dir); writes bench/results.md. Needs /usr/bin/chromium.
 bench: $(VENV)/.dev assets
-	$(BIN)/python bench/map_payload.py
+	$(BIN)/python -m bench.map_payload
 
 clean:
 	rm -rf $(VENV) static/vendor

@@ -1,6 +1,6 @@
 """Map payload benchmark: shipped (simplified, rounded) geometry against unsimplified geometry.
 
-`make bench` / `.venv/bin/python bench/map_payload.py [--reps N]`. For each geometry variant it
+`make bench` / `.venv/bin/python -m bench.map_payload [--reps N]`. For each geometry variant it
 measures, side by side in the same run:
 - bytes the real app sends to headless Chromium (websocket frames; `browser_traffic.py`), for the
   first page load with the default layers, with every layer on, and for one layer switched on;
@@ -26,7 +26,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-import browser_traffic
+from bench import browser_traffic
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -48,10 +48,10 @@ def build_unsimplified(out: Path) -> None:
 def server_times(geodata_dir: Path, reps: int) -> dict:
     """`server_time.py` in a fresh interpreter pointed at `geodata_dir`."""
     env = {**os.environ, "CBM_GEODATA_DIR": str(geodata_dir)}
-    command = [PYTHON, str(HERE / "server_time.py"), "--reps", str(reps)]
+    command = [PYTHON, "-m", "bench.server_time", "--reps", str(reps)]
     for layer_id in TOGGLES:
         command += ["--toggle", layer_id]
-    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(done.stdout)
 
 

@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from layers.data.catalog import load_catalog
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402  (after the path set-up)
-
-from layers.data.catalog import load_catalog  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT_S = 300
@@ -101,7 +99,7 @@ def measure(reps: int, toggles: list[str]) -> dict:
 
 
 def main() -> None:
-    """CLI: `server_time.py --reps N --toggle LAYER [--toggle LAYER ...]` -> JSON on stdout."""
+    """`python -m bench.server_time --reps N --toggle LAYER [--toggle …]`: JSON on stdout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--toggle", action="append", default=[])
