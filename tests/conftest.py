@@ -1,5 +1,6 @@
 """Shared test data: the real article and the small fixture catalog in tests/fixtures/geodata."""
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,18 @@ FIXTURE_GEODATA = Path(__file__).parent / "fixtures" / "geodata"
 @pytest.fixture(scope="session")
 def article() -> Article:
     return load_article()
+
+
+@pytest.fixture(scope="session")
+def fixture_geodata() -> Path:
+    """The fixture geodata folder (read-only: copy it with `geodata_copy` to change it)."""
+    return FIXTURE_GEODATA
+
+
+@pytest.fixture
+def geodata_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture geodata, for tests that break or change a file."""
+    return Path(shutil.copytree(FIXTURE_GEODATA, tmp_path / "geodata"))
 
 
 @pytest.fixture(scope="session")

@@ -15,18 +15,17 @@ import pytest
 from shapely.geometry import Point
 
 from layers.data.article import load_article
-from layers.data.catalog import CatalogError, load_catalog, normalise
+from layers.data.catalog import Catalog, CatalogError, load_catalog, normalise
 from layers.data.schema import Problem, validate_properties
 from layers.data.validate import validate_catalog
 
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 Edit = Callable[[dict], None]
 
 
 @pytest.fixture
-def geodata(tmp_path: Path) -> Path:
+def geodata(geodata_copy: Path) -> Path:
     """A writable copy of the fixture geodata directory."""
-    return Path(shutil.copytree(FIXTURE, tmp_path / "geodata"))
+    return geodata_copy
 
 
 def read(path: Path) -> dict:
@@ -65,12 +64,11 @@ def dropping(key: str) -> Edit:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def test_the_fixture_is_valid() -> None:
-    assert problem_lines(FIXTURE) == []
+def test_the_fixture_is_valid(fixture_geodata: Path) -> None:
+    assert problem_lines(fixture_geodata) == []
 
 
-def test_layers_come_in_registry_order_with_their_styles() -> None:
-    catalog = load_catalog(FIXTURE)
+def test_layers_come_in_registry_order_with_their_styles(catalog: Catalog) -> None:
     assert [layer.id for layer in catalog.layers] == ["borders", "september-2022"]
     borders = catalog.layer("borders")
     assert (borders.title, borders.group, borders.visible) == (
@@ -83,31 +81,29 @@ def test_layers_come_in_registry_order_with_their_styles() -> None:
     assert borders.style_for("country") == borders.style
 
 
-def test_each_layer_holds_its_features_as_a_geodataframe_in_wgs84() -> None:
-    events = load_catalog(FIXTURE).layer("september-2022").features
+def test_each_layer_holds_its_features_as_a_geodataframe_in_wgs84(catalog: Catalog) -> None:
+    events = catalog.layer("september-2022").features
     assert events.crs.to_epsg() == 4326
     assert list(events["id"]) == ["baku", "stepanakert", "seven-regions", "reported-strike"]
     # list-valued properties stay lists (not strings), as the GeoJSON has them
     assert events.set_index("id").loc["stepanakert", "aliases"] == ["Xankəndi"]
 
 
-def test_a_feature_is_found_by_id_with_its_layer_properties_and_geometry() -> None:
-    layer, props, geometry = load_catalog(FIXTURE).feature("baku")
+def test_a_feature_is_found_by_id_with_its_layer_properties_and_geometry(catalog: Catalog) -> None:
+    layer, props, geometry = catalog.feature("baku")
     assert layer.id == "september-2022"
     assert props["name"] == "Baku"
     assert geometry == Point(0.5, 0.5)
 
 
-def test_features_iterate_layer_by_layer_and_sources_load_by_id() -> None:
-    catalog = load_catalog(FIXTURE)
+def test_features_iterate_layer_by_layer_and_sources_load_by_id(catalog: Catalog) -> None:
     assert [props["id"] for _, props, _ in catalog.features][:5] == [
         "armenia", "azerbaijan", "russia", "nakhchivan", "baku",
     ]
     assert set(catalog.sources) == {"fixture-dataset", "statement:fixture-ministry"}
 
 
-def test_an_unknown_layer_or_feature_is_a_key_error() -> None:
-    catalog = load_catalog(FIXTURE)
+def test_an_unknown_layer_or_feature_is_a_key_error(catalog: Catalog) -> None:
     with pytest.raises(KeyError):
         catalog.layer("nope")
     with pytest.raises(KeyError):
@@ -132,16 +128,16 @@ def test_an_unknown_layer_or_feature_is_a_key_error() -> None:
     ],
 )
 def test_search_finds_names_and_aliases_ignoring_case_and_accents(
-    query: str, expected: list[str]
+    query: str, expected: list[str], catalog: Catalog
 ) -> None:
-    assert load_catalog(FIXTURE).search(query) == expected
+    assert catalog.search(query) == expected
 
 
-def test_search_ranks_whole_then_prefix_then_word_prefix_then_substring() -> None:
+def test_search_ranks_whole_then_prefix_then_word_prefix_then_substring(catalog: Catalog) -> None:
     # "kh": the name part "Khankendi" starts with it; "Nakhchivan" only contains it
-    assert load_catalog(FIXTURE).search("kh") == ["stepanakert", "nakhchivan"]
+    assert catalog.search("kh") == ["stepanakert", "nakhchivan"]
     # "stri": a word of "Reported strike" starts with it, which beats "districts" containing it
-    assert load_catalog(FIXTURE).search("stri") == ["reported-strike", "seven-regions"]
+    assert catalog.search("stri") == ["reported-strike", "seven-regions"]
 
 
 def test_normalise_folds_case_accents_and_punctuation() -> None:
