@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import PurePosixPath
 
@@ -12,7 +11,7 @@ import pytest
 from branca.colormap import LinearColormap
 
 from layers.build import assets as assets_fetch
-from layers.build.assets import AssetMismatch, load_manifest, sha256_of
+from layers.build import npm
 from layers.map.assets import (
     DROPPED_MAP_LINKS,
     NotOffline,
@@ -100,31 +99,32 @@ def test_external_urls_ignores_localhost_and_comments_but_not_css():
     ]
 
 
+def asset_files() -> list[npm.PackageFile]:
+    """The manifest's files marked `used_by: assets`."""
+    return [entry for _, entry in assets_fetch.vendor_files(npm.load_manifest())]
+
+
 def test_every_linked_file_is_in_the_manifest():
-    manifest = {a.local for a in load_manifest()}
+    manifest = {entry.local for entry in asset_files()}
     assert local_paths() <= manifest
 
 
-def test_manifest_records_provenance_for_every_file():
-    for asset in load_manifest():
-        assert asset.registry == "npm"
-        assert asset.version[0].isdigit()
-        assert asset.licence
-        assert asset.path.startswith("package/")
-        assert len(asset.sha256) == 64
+def test_every_asset_has_one_place_under_static_vendor():
+    locals_ = [entry.local for entry in asset_files()]
+    assert all(locals_) and len(locals_) == len(set(locals_))
 
 
 def test_every_manifest_file_is_on_disk_with_its_sha256():
     """Needs `make assets` (which `make test` runs first)."""
-    for asset in load_manifest():
-        target = assets_fetch.VENDOR_DIR / asset.local
-        assert target.is_file(), f"{asset.local} missing: run `make assets`"
-        assert sha256_of(target.read_bytes()) == asset.sha256, asset.local
+    for entry in asset_files():
+        target = assets_fetch.VENDOR_DIR / entry.local
+        assert target.is_file(), f"{entry.local} missing: run `make assets`"
+        assert npm.sha256_of(target.read_bytes()) == entry.sha256, entry.local
 
 
 def test_css_urls_resolve_to_files_we_serve():
     """Leaflet's layer icons, the measure tool's images and the icon fonts load locally too."""
-    served = {a.local for a in load_manifest()}
+    served = {entry.local for entry in asset_files()}
     for local in (p for p in served if p.endswith(".css")):
         css = (assets_fetch.VENDOR_DIR / local).read_text(encoding="utf-8")
         for ref in re.findall(r"url\(['\"]?([^'\")]+)['\"]?\)", css):
@@ -141,28 +141,29 @@ def test_css_urls_resolve_to_files_we_serve():
 
 
 def test_a_registry_serving_other_bytes_stops_the_fetch(tmp_path, monkeypatch):
-    asset = load_manifest()[0]
-    monkeypatch.setattr(
-        assets_fetch, "npm_pack_members", lambda spec, members: {asset.path: b"not leaflet"}
-    )
-    with pytest.raises(AssetMismatch, match="sha256"):
-        assets_fetch.fetch([asset], vendor_dir=tmp_path)
-    assert not (tmp_path / asset.local).exists()
+    """The tarball npm hands over is checked before any file of it reaches static/vendor."""
+    def npm_pack(spec, destination):
+        fake = destination / "leaflet-1.9.3.tgz"
+        fake.write_bytes(b"not leaflet")
+        return fake
+
+    monkeypatch.setattr(npm, "npm_pack", npm_pack)
+    manifest = {"leaflet": npm.load_manifest()["leaflet"]}
+    with pytest.raises(npm.Mismatch, match=r"npm pack leaflet@1\.9\.3.*integrity is sha512-"):
+        assets_fetch.fetch(manifest, vendor_dir=tmp_path / "vendor", cache=tmp_path / "cache")
+    assert not (tmp_path / "vendor").exists()
+    assert not list((tmp_path / "cache").glob("*.tgz"))
 
 
 def test_current_files_are_not_fetched_again(tmp_path, monkeypatch):
-    asset = load_manifest()[0]
-    (tmp_path / asset.local).parent.mkdir(parents=True)
-    (tmp_path / asset.local).write_bytes((assets_fetch.VENDOR_DIR / asset.local).read_bytes())
+    leaflet = npm.load_manifest()["leaflet"]
+    for entry in leaflet.files:
+        (tmp_path / entry.local).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / entry.local).write_bytes((assets_fetch.VENDOR_DIR / entry.local).read_bytes())
 
-    def no_network(spec, members):
-        raise AssertionError("fetched although the file matched")
+    def no_network(spec, destination):
+        raise AssertionError("fetched although the files matched")
 
-    monkeypatch.setattr(assets_fetch, "npm_pack_members", no_network)
-    assert assets_fetch.fetch([asset], vendor_dir=tmp_path) == {}
-
-
-def test_manifest_is_plain_json_with_one_entry_per_package():
-    raw = json.loads(assets_fetch.MANIFEST_PATH.read_text(encoding="utf-8"))
-    names = [p["package"] for p in raw["packages"]]
-    assert len(names) == len(set(names))
+    monkeypatch.setattr(npm, "npm_pack", no_network)
+    fetched = assets_fetch.fetch({"leaflet": leaflet}, vendor_dir=tmp_path, cache=tmp_path / "c")
+    assert fetched == []

