@@ -1,7 +1,9 @@
 """The geodata catalog: `geodata/*.geojson` loaded into `Layer` objects, and place search.
 
 Files are read once, at the edge (`load_catalog`); everything after that works on the loaded
-objects. A file that cannot be read at all raises `CatalogError` naming the file and what is wrong;
+objects. `catalog_from_documents` is the one way documents become a Catalog: `load_catalog` feeds
+it the files, the geodata build the documents it is about to write, so both meet the same checks.
+A file that cannot be read at all raises `CatalogError` naming the file and what is wrong;
 content that reads but breaks a rule (a bad date, an unknown source id) loads anyway and is reported
 by `layers.data.validate`, so one `python -m layers check` lists every problem at once.
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -255,17 +257,38 @@ def _match_rank(query: str, term: str) -> int | None:
 def load_catalog(geodata_dir: Path = layers.GEODATA_DIR) -> Catalog:
     """Read layers.json, sources.json and every layer's GeoJSON under `geodata_dir`."""
     geodata_dir = Path(geodata_dir)
-    registry = _read_json(geodata_dir / LAYERS_FILE)
-    entries = _registry_entries(registry)
-    sources = _sources(_read_json(geodata_dir / SOURCES_FILE))
+    return catalog_from_documents(
+        _read_json(geodata_dir / LAYERS_FILE),
+        _read_json(geodata_dir / SOURCES_FILE),
+        lambda file: _read_json(geodata_dir / file),
+        geodata_dir,
+    )
+
+
+def catalog_from_documents(
+    layers_document: object,
+    sources_document: object,
+    collection: Callable[[str], object],
+    geodata_dir: Path,
+) -> Catalog:
+    """A Catalog from what layers.json and sources.json hold and each layer's FeatureCollection.
+
+    The one path from documents to a Catalog: `load_catalog` passes what it reads from the files,
+    the geodata build what it is about to write (so it can run `validate_catalog` first).
+    `collection(file)` gives the parsed FeatureCollection a layer entry's `file` names; it is
+    called only after both documents passed their checks, in registry order. Raises
+    CatalogError for anything that cannot become a Catalog.
+    """
+    entries = _registry_entries(layers_document)
+    sources = _sources(sources_document)
     loaded: list[Layer] = []
     features: list[Feature] = []
     files: dict[str, Path] = {}
     for entry in entries:
-        path = geodata_dir / entry["file"]
-        raw_features = _geojson_features(path)
+        file = entry["file"]
+        raw_features = _geojson_features(file, collection(file))
         props = [feature["properties"] for feature in raw_features]
-        geometries = [_geometry(path, i, feature) for i, feature in enumerate(raw_features)]
+        geometries = [_geometry(file, i, feature) for i, feature in enumerate(raw_features)]
         style = Style.from_json(entry["style"])
         layer = Layer(
             id=entry["id"],
@@ -281,7 +304,7 @@ def load_catalog(geodata_dir: Path = layers.GEODATA_DIR) -> Catalog:
             },
         )
         loaded.append(layer)
-        files[layer.id] = path
+        files[layer.id] = Path(geodata_dir) / file
         features.extend(Feature(layer, p, g) for p, g in zip(props, geometries, strict=True))
     return Catalog(layers=tuple(loaded), sources=sources, files=files, features=tuple(features))
 
@@ -353,23 +376,22 @@ def _sources(registry: object) -> dict[str, dict]:
     return sources
 
 
-def _geojson_features(path: Path) -> list[dict]:
-    """The features of a FeatureCollection file, each with an object for properties."""
-    collection = _read_json(path)
+def _geojson_features(file: str, collection: object) -> list[dict]:
+    """The features of a FeatureCollection, each with an object for properties."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        raise CatalogError(path.name, "is not a GeoJSON FeatureCollection")
+        raise CatalogError(file, "is not a GeoJSON FeatureCollection")
     features = collection.get("features")
     if not isinstance(features, list):
-        raise CatalogError(path.name, "has no 'features' list")
+        raise CatalogError(file, "has no 'features' list")
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise CatalogError(path.name, f"feature {i + 1} is not a GeoJSON Feature")
+            raise CatalogError(file, f"feature {i + 1} is not a GeoJSON Feature")
         if not isinstance(feature.get("properties"), dict):
-            raise CatalogError(path.name, f"feature {i + 1} has no properties object")
+            raise CatalogError(file, f"feature {i + 1} has no properties object")
     return features
 
 
-def _geometry(path: Path, index: int, feature: dict) -> BaseGeometry | None:
+def _geometry(file: str, index: int, feature: dict) -> BaseGeometry | None:
     """The feature's geometry as shapely reads it; None for a null geometry (reported later)."""
     raw = feature.get("geometry")
     if raw is None:
@@ -378,4 +400,4 @@ def _geometry(path: Path, index: int, feature: dict) -> BaseGeometry | None:
         return shape(raw)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as error:
         ident = feature["properties"].get("id", f"feature {index + 1}")
-        raise CatalogError(path.name, f"{ident}: geometry cannot be read ({error})") from None
+        raise CatalogError(file, f"{ident}: geometry cannot be read ({error})") from None

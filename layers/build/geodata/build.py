@@ -1,10 +1,19 @@
-"""`make geodata`: recipes + pinned datasets -> geodata/<layer>.geojson, layers.json, sources.json.
+"""`make geodata`: registry + recipes + pinned datasets -> geodata/<layer>.geojson, layers.json,
+sources.json, validated by the same function `python -m layers check` runs.
 
-Run as `python geodata/build/build.py [--out DIR] [--no-simplify]`. Output is byte-for-byte
-deterministic (sorted nothing, rounded everything, one feature per line) so `git diff` shows exactly
-what a recipe change moved. A layer whose recipe file does not exist yet is skipped with a note.
-`--no-simplify` ignores every recipe's `simplify` and leaves coordinates unrounded: the full-detail
-baseline `bench/map_payload.py` measures the shipped files against; never build it into geodata/.
+Run as `python -m layers.build geodata [--out DIR] [--no-simplify]`. The flow: read the layer
+registry `geodata/build/registry.json`; load the datasets (`datasets.py`, fetched through
+`layers.build.npm`); resolve each layer's recipe (`recipe.py`); assemble the features about to be
+written into an in-memory Catalog (`layers.data.catalog.catalog_from_documents`) and run
+`layers.data.validate.validate_catalog` on it; write every layer that has no problem.
+
+A layer with a problem is not written (its previous file stays) while the good layers are; all
+problems of all layers are raised together once the good ones are written. A layer whose recipe
+file does not exist yet is skipped with a note. Output is byte-for-byte deterministic (rounded
+everything, one feature per line) so `git diff` shows exactly what a recipe change moved.
+`--no-simplify` ignores every recipe's `simplify` and leaves coordinates unrounded: the
+full-detail baseline `bench/map_payload.py` measures the shipped files against; never build it
+into geodata/.
 """
 
 from __future__ import annotations
@@ -15,29 +24,92 @@ import sys
 from pathlib import Path
 
 from layers import ROOT
-from layers.build.geodata import datasets, registry
+from layers.build.geodata import datasets
 from layers.build.geodata.geometry import DECIMALS, to_geojson
 from layers.build.geodata.recipe import BuildError, Resolver, build_layer, read_recipe
 from layers.data.article import load_article
+from layers.data.catalog import CatalogError, catalog_from_documents
+from layers.data.schema import Problem
+from layers.data.validate import validate_catalog
 
-RECIPES = ROOT / "geodata" / "build" / "recipes"
+BUILD_DIR = ROOT / "geodata" / "build"
+REGISTRY = BUILD_DIR / "registry.json"
+RECIPES = BUILD_DIR / "recipes"
 OUT = ROOT / "geodata"
 
 
-def dumps_collection(features: list[dict], decimals: int | None = DECIMALS) -> str:
-    """A FeatureCollection as text: one feature per line, keys in recipe order, UTF-8 names."""
-    lines = [
-        json.dumps(
-            {
-                "type": "Feature",
-                "properties": f["properties"],
-                "geometry": to_geojson(f["geometry"], decimals),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+def read_registry(path: Path = REGISTRY) -> dict:
+    """The registry: `layers` (sidebar order, style, legend) and `sources` (provenance).
+
+    Checked here only as far as the build needs to find recipes and describe sources; the
+    rest of each entry is checked as layers.json and sources.json, by the catalog.
+    """
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise BuildError(f"{path.name}: not valid JSON: {error}") from error
+    layers, sources = (raw.get(k) if isinstance(raw, dict) else None for k in ("layers", "sources"))
+    if not isinstance(layers, list) or not isinstance(sources, list):
+        raise BuildError(f'{path.name}: needs {{"layers": [...], "sources": [...]}}')
+    for i, entry in enumerate(layers):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise BuildError(f"{path.name}: layer {i + 1} has no string 'id'")
+    for i, entry in enumerate(sources):
+        if not isinstance(entry, dict) or not isinstance(entry.get("what"), str):
+            raise BuildError(f"{path.name}: source {i + 1} has no string 'what'")
+    return raw
+
+
+def layers_document(registry: dict, present: set[str]) -> dict:
+    """layers.json: every registry layer whose GeoJSON exists, in registry order."""
+    return {
+        "layers": [
+            {"id": layer["id"], "file": f"{layer['id']}.geojson",
+             **{k: v for k, v in layer.items() if k != "id"}}
+            for layer in registry["layers"]
+            if layer["id"] in present
+        ]
+    }  # fmt: skip
+
+
+def sources_document(registry: dict, used_by: dict[str, list[str]]) -> dict:
+    """sources.json: each source with `derived` naming what it gave and to which layers."""
+    sources = []
+    for source in registry["sources"]:
+        entry = {k: v for k, v in source.items() if k != "what"}
+        layers = used_by.get(source.get("id"), [])
+        where = f" in {', '.join(layers)}" if layers else " (no layer uses it yet)"
+        entry["derived"] = source["what"] + where
+        sources.append(entry)
+    return {"sources": sources}
+
+
+def source_users(collections: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """Source id -> the layers (in registry order) whose features cite it."""
+    used_by: dict[str, list[str]] = {}
+    for layer, features in collections.items():
+        cited: set[str] = set()
+        for feature in features:
+            sources = feature["properties"].get("sources")
+            if isinstance(sources, list):
+                cited.update(s for s in sources if isinstance(s, str))
+        for source in sorted(cited):
+            used_by.setdefault(source, []).append(layer)
+    return used_by
+
+
+def geojson_features(features: list[dict], decimals: int | None = DECIMALS) -> list[dict]:
+    """Built features as the GeoJSON the file will hold (rounded coordinates, plain lists)."""
+    return [
+        {"type": "Feature", "properties": f["properties"],
+         "geometry": to_geojson(f["geometry"], decimals)}
         for f in features
-    ]
+    ]  # fmt: skip
+
+
+def dumps_collection(features: list[dict]) -> str:
+    """A FeatureCollection as text: one feature per line, keys in recipe order, UTF-8 names."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -46,25 +118,35 @@ def dumps_document(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def check_unique(layers: dict[str, list[dict]]) -> None:
-    """Ids and aliases are unique across every layer (URLs and search depend on it)."""
-    ids: dict[str, str] = {}
-    aliases: dict[str, str] = {}
-    problems = []
-    for layer, features in layers.items():
-        for feature in features:
-            props = feature["properties"]
-            owner = f"{layer}.json: feature {props['id']}"
-            if props["id"] in ids:
-                problems.append(f"{owner}: id already used in {ids[props['id']]}")
-            ids.setdefault(props["id"], f"{layer}.json")
-            for alias in props["aliases"]:
-                key = alias.casefold()
-                if key in aliases and aliases[key] != props["id"]:
-                    problems.append(f"{owner}: alias {alias!r} already used by {aliases[key]}")
-                aliases.setdefault(key, props["id"])
-    if problems:
-        raise BuildError("\n".join(problems))
+def located(problem: Problem, registry_path: Path) -> str:
+    """A validation problem as the person fixing it needs it: the file they edit, then where."""
+    if problem.feature is None and problem.field is None:
+        return f"{registry_path.name}: layer {problem.layer}: {problem.message}"
+    where = [f"{problem.layer}.json", f"feature {problem.feature or '<no id>'}", problem.field]
+    return ": ".join([*filter(None, where), problem.message])
+
+
+def validate(
+    registry: dict, collections: dict[str, list[dict]], out_dir: Path, registry_path: Path
+) -> tuple[set[str], list[str]]:
+    """The layers with a problem and every problem, from `validate_catalog` on what would be
+    written: the same documents, the same GeoJSON, the same checks as `python -m layers check`.
+    """
+    files = {
+        f"{layer}.geojson": {"type": "FeatureCollection", "features": features}
+        for layer, features in collections.items()
+    }
+    try:
+        catalog = catalog_from_documents(
+            layers_document(registry, set(collections)),
+            sources_document(registry, source_users(collections)),
+            files.__getitem__,
+            out_dir,
+        )
+    except CatalogError as error:
+        return set(collections), [f"{registry_path.name}: {error}"]
+    problems = validate_catalog(catalog, load_article())
+    return {p.layer for p in problems}, [located(p, registry_path) for p in problems]
 
 
 def build(
@@ -72,55 +154,59 @@ def build(
     out_dir: Path = OUT,
     data: datasets.Datasets | None = None,
     full_detail: bool = False,
+    registry_path: Path = REGISTRY,
 ) -> dict[str, list[dict]]:
-    """Build every layer that has a recipe, write all outputs, and return the features by layer.
+    """Build every layer that has a recipe, write the good ones, and return their features.
 
-    A layer whose recipe has errors is not written (its previous file stays); all errors of all
-    layers are collected and raised together once the good layers are written. `full_detail`
-    skips simplification and rounding (see the module docstring).
+    The returned features are the GeoJSON written, by layer. `full_detail` skips
+    simplification and rounding (see the module docstring). Raises BuildError listing every
+    problem, after writing what was good.
     """
+    registry = read_registry(registry_path)
     data = data or datasets.load()
     resolver = Resolver(data, full_detail=full_detail)
-    article = load_article()
-    source_ids = {s["id"] for s in registry.SOURCES}
-    built: dict[str, list[dict]] = {}
+    decimals = None if full_detail else DECIMALS
+    collections: dict[str, list[dict]] = {}
+    failed: set[str] = set()
     errors: list[str] = []
-    for layer in registry.LAYERS:
+    for layer in registry["layers"]:
         path = recipes_dir / f"{layer['id']}.json"
         if not path.exists():
             print(f"note: no recipe {path.name} yet; layer {layer['id']} skipped")
             continue
         try:
-            built[layer["id"]] = build_layer(read_recipe(path), resolver, article, source_ids)
+            features, problems = build_layer(read_recipe(path), resolver)
         except BuildError as error:
             errors.append(str(error))
-    try:
-        check_unique(built)
-    except BuildError as error:
-        errors.append(str(error))
-        built = {}
+            failed.add(layer["id"])
+            continue
+        collections[layer["id"]] = geojson_features(features, decimals)
+        errors.extend(problems)
+        failed.update([layer["id"]] if problems else [])
+    invalid, problems = validate(registry, collections, out_dir, registry_path)
+    errors.extend(problems)
+    written = {k: v for k, v in collections.items() if k not in failed | invalid}
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    used_by: dict[str, list[str]] = {}
-    for layer, features in built.items():
-        text = dumps_collection(features, None if full_detail else DECIMALS)
-        (out_dir / f"{layer}.geojson").write_text(text, encoding="utf-8")
-        for source in sorted({s for f in features for s in f["properties"]["sources"]}):
-            used_by.setdefault(source, []).append(layer)
+    for layer, features in written.items():
+        (out_dir / f"{layer}.geojson").write_text(dumps_collection(features), encoding="utf-8")
     present = {
-        layer["id"] for layer in registry.LAYERS if (out_dir / f"{layer['id']}.geojson").exists()
-    }
-    (out_dir / "layers.json").write_text(dumps_document(registry.layers_document(present)), "utf-8")
+        layer["id"] for layer in registry["layers"]
+        if (out_dir / f"{layer['id']}.geojson").exists()
+    }  # fmt: skip
+    (out_dir / "layers.json").write_text(
+        dumps_document(layers_document(registry, present)), "utf-8"
+    )
     (out_dir / "sources.json").write_text(
-        dumps_document(registry.sources_document(used_by)), "utf-8"
+        dumps_document(sources_document(registry, source_users(written))), "utf-8"
     )
     if errors:
         raise BuildError("\n".join(errors))
-    return built
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI entry: build into --out, print per-layer sizes; exit 1 on a recipe error."""
+    """CLI entry: build into --out, print per-layer sizes; exit 1 listing every problem."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-simplify", action="store_true",
@@ -137,4 +223,3 @@ def main(argv: list[str] | None = None) -> int:
         size = (args.out / f"{layer}.geojson").stat().st_size
         print(f"{layer}.geojson: {len(features)} features, {size:,} bytes")
     return 0
-

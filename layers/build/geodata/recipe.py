@@ -1,8 +1,9 @@
-"""Recipes -> features: validate each recipe feature and resolve its geometry recipe.
+"""Recipes -> features: read a recipe file, check what only the build can, resolve geometry.
 
 A recipe never holds coordinates; it names dataset rows (GeoNames places, Natural Earth codes) or
 an op from `ops.py`. Every error names the recipe file and the feature id, because the person
-fixing it edits that file.
+fixing it edits that file. The properties are validated afterwards, with every other layer, by
+`layers.data.validate` (see `build.py`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from layers.build.geodata.countries import country, detail_zone
 from layers.build.geodata.datasets import Datasets
 from layers.build.geodata.geometry import GRID, Bounds, drop_islets, finish
 from layers.build.geodata.ops import OPS
-from layers.data.article import Article
-from layers.data.schema import OPTIONAL, article_source_number, validate_properties
+from layers.data.schema import OPTIONAL
 
 LINE_KINDS = ("line", "multiline")
 GEOMETRY_KINDS = ("geonames", "admin0", "admin1", "op", *LINE_KINDS)
@@ -45,59 +45,37 @@ def read_recipe(path: Path) -> Recipe:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise BuildError(f"{path.name}: not valid JSON: {error}") from error
-    if raw.get("layer") != path.stem or not isinstance(raw.get("features"), list):
+    if (
+        not isinstance(raw, dict)
+        or raw.get("layer") != path.stem
+        or not isinstance(raw.get("features"), list)
+    ):
         raise BuildError(f'{path.name}: needs {{"layer": "{path.stem}", "features": [...]}}')
     return Recipe(path=path, layer=raw["layer"], features=raw["features"])
 
 
-def feature_id(feature: dict) -> str:
-    """The feature's id, or a placeholder naming its position when the id itself is missing."""
-    ident = feature.get("properties", {}).get("id")
+def feature_id(feature: object) -> str:
+    """The feature's id for messages, or `<no id>` when the recipe gives none."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    ident = props.get("id") if isinstance(props, dict) else None
     return ident if isinstance(ident, str) else "<no id>"
 
 
-def check_properties(
-    recipe: Recipe, feature: dict, article: Article, source_ids: set[str]
-) -> list[str]:
-    """Every property problem of one recipe feature, as messages (empty = fine).
+def build_checks(props: dict, geometry: object) -> list[str]:
+    """What only the build can find wrong with one recipe feature, as messages (empty = fine).
 
-    Schema rules come from `layers.data.schema` (the same rules `python -m layers check` applies);
-    the build adds what it alone knows: source ids, article phrases, and that a line through
-    GeoNames nodes is schematic.
+    The properties themselves (schema, sources, citations, article links, ids and aliases across
+    layers) are checked by `layers.data.validate.validate_catalog` on the features about to be
+    written, the very function `python -m layers check` runs. Here: an optional key written
+    `null` ("does not apply") is dropped, so the output omits it, and a line through GeoNames
+    nodes must be `schematic`, which only the recipe can tell.
     """
-    props = feature.get("properties")
-    if not isinstance(props, dict):
-        return ["has no properties object"]
     for key in [k for k in OPTIONAL if k in props and props[k] is None]:
-        del props[key]  # a recipe may spell "does not apply" as null; the output omits the key
-    problems = [
-        f"{p.field}: {p.message}" if p.field else p.message
-        for p in validate_properties(props, recipe.layer)
-    ]
-    for source in props.get("sources", []):
-        number = article_source_number(source) if isinstance(source, str) else None
-        if source not in source_ids and number is None:
-            problems.append(f"sources: {source!r} is not in sources.json nor 'article [n]'")
-        if number is not None and not 1 <= number <= len(article.references):
-            problems.append(f"sources: {source!r} names no reference of the article")
-    for number in props.get("citations", []):
-        if isinstance(number, int) and not 1 <= number <= len(article.references):
-            problems.append(f"citations: {number} is not a reference number of the article")
-    for link in props.get("article", []):
-        if not isinstance(link, dict):
-            continue
-        try:
-            text = article.paragraph(str(link.get("paragraph"))).text
-        except KeyError:
-            problems.append(f"article: no paragraph {link.get('paragraph')!r}")
-            continue
-        if str(link.get("phrase")) not in text:
-            problems.append(f"article: {link.get('phrase')!r} is not in {link['paragraph']}")
-    geometry = feature.get("geometry", {})
-    kind = next((k for k in GEOMETRY_KINDS if k in geometry), None)
-    if kind in LINE_KINDS and props.get("precision") != "schematic":
-        problems.append("precision: a line through GeoNames nodes must be 'schematic'")
-    return problems
+        del props[key]
+    kinds = [k for k in LINE_KINDS if isinstance(geometry, dict) and k in geometry]
+    if kinds and props.get("precision") != "schematic":
+        return ["precision: a line through GeoNames nodes must be 'schematic'"]
+    return []
 
 
 class Resolver:
@@ -119,8 +97,8 @@ class Resolver:
         """
         tolerances: dict[int, float] = {}
         for feature in features:
-            geometry = feature.get("geometry", {})
-            for iso in geometry.get("admin0", []):
+            geometry = feature.get("geometry")
+            for iso in geometry.get("admin0", []) if isinstance(geometry, dict) else []:
                 if iso not in self.data.admin0.polygons:
                     continue  # reported with the feature id by `resolve`
                 tolerance = 0.0 if self.full_detail else float(geometry.get("simplify", 0.0))
@@ -170,18 +148,23 @@ class Resolver:
         return geometry.simplify(tolerance, preserve_topology=True) if tolerance > 0 else geometry
 
 
-def build_layer(
-    recipe: Recipe, resolver: Resolver, article: Article, source_ids: set[str]
-) -> list[dict]:
-    """Validated GeoJSON features for one recipe, in recipe order.
+def build_layer(recipe: Recipe, resolver: Resolver) -> tuple[list[dict], list[str]]:
+    """The features of one recipe that resolved, in recipe order, and every build problem.
 
-    Every feature is checked before failing, so one run lists all of a recipe's problems.
+    Each problem reads `<recipe file>: feature <id>: <what>`; every feature is tried, so one run
+    lists all of a recipe's problems. A feature with a problem is left out of the features.
     """
-    tolerances = resolver.arc_tolerances(recipe.features)
+    def usable(feature: object) -> bool:
+        return isinstance(feature, dict) and isinstance(feature.get("properties"), dict)
+
+    tolerances = resolver.arc_tolerances([f for f in recipe.features if usable(f)])
     features, errors = [], []
     for feature in recipe.features:
         where = f"{recipe.path.name}: feature {feature_id(feature)}"
-        problems = check_properties(recipe, feature, article, source_ids)
+        if not usable(feature):
+            errors.append(f"{where}: needs to be an object with a properties object")
+            continue
+        problems = build_checks(feature["properties"], feature.get("geometry"))
         try:
             resolved = resolver.resolve(feature.get("geometry", {}), tolerances)
             geometry = finish(resolved, resolver.grid)
@@ -195,6 +178,4 @@ def build_layer(
             features.append(
                 {"type": "Feature", "properties": feature["properties"], "geometry": geometry}
             )
-    if errors:
-        raise BuildError("\n".join(errors))
-    return features
+    return features, errors
