@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +18,6 @@ import pytest
 import layers
 from layers.cli import main
 from layers.data.mentions import INDEX_COLUMNS
-
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 
 
 def test_check_passes_on_the_repository_data() -> None:
@@ -33,11 +30,11 @@ def test_check_passes_on_the_repository_data() -> None:
 
 
 def test_check_summarises_layers_sizes_and_mention_coverage(
-    capsys: pytest.CaptureFixture[str],
+    fixture_geodata: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["check", "--geodata", str(FIXTURE)]) == 0
-    borders = (FIXTURE / "borders.geojson").stat().st_size
-    events = (FIXTURE / "september-2022.geojson").stat().st_size
+    assert main(["check", "--geodata", str(fixture_geodata)]) == 0
+    borders = (fixture_geodata / "borders.geojson").stat().st_size
+    events = (fixture_geodata / "september-2022.geojson").stat().st_size
     assert capsys.readouterr().out.splitlines() == [
         "2 layers, 2 sources in sources.json",
         f"  borders            4 features  {borders:>9,} bytes",
@@ -48,9 +45,9 @@ def test_check_summarises_layers_sizes_and_mention_coverage(
 
 
 def test_check_lists_every_problem_on_its_own_line_and_exits_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    geodata_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    geodata = Path(shutil.copytree(FIXTURE, tmp_path / "geodata"))
+    geodata = geodata_copy
     path = geodata / "borders.geojson"
     collection = json.loads(path.read_text(encoding="utf-8"))
     armenia = collection["features"][0]["properties"]
@@ -67,9 +64,9 @@ def test_check_lists_every_problem_on_its_own_line_and_exits_1(
 
 
 def test_check_reports_an_unloadable_file_as_a_problem_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    geodata_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    geodata = Path(shutil.copytree(FIXTURE, tmp_path / "geodata"))
+    geodata = geodata_copy
     (geodata / "september-2022.geojson").unlink()
     assert main(["check", "--geodata", str(geodata)]) == 1
     assert capsys.readouterr().err.splitlines() == [
@@ -78,8 +75,10 @@ def test_check_reports_an_unloadable_file_as_a_problem_not_a_traceback(
     ]
 
 
-def test_index_as_json_is_a_list_of_rows(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["index", "--format", "json", "--geodata", str(FIXTURE)]) == 0
+def test_index_as_json_is_a_list_of_rows(
+    fixture_geodata: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "--format", "json", "--geodata", str(fixture_geodata)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert all(tuple(row) == INDEX_COLUMNS for row in rows)
     assert rows[0] == {
@@ -89,9 +88,9 @@ def test_index_as_json_is_a_list_of_rows(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_index_as_csv_has_a_header_and_joins_citations_with_semicolons(
-    capsys: pytest.CaptureFixture[str],
+    fixture_geodata: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["index", "--format", "csv", "--geodata", str(FIXTURE)]) == 0
+    assert main(["index", "--format", "csv", "--geodata", str(fixture_geodata)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == ",".join(INDEX_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -102,8 +101,10 @@ def test_index_as_csv_has_a_header_and_joins_citations_with_semicolons(
     }
 
 
-def test_json_is_the_default_index_format(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["index", "--geodata", str(FIXTURE)]) == 0
+def test_json_is_the_default_index_format(
+    fixture_geodata: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "--geodata", str(fixture_geodata)]) == 0
     assert isinstance(json.loads(capsys.readouterr().out), list)
 
 

@@ -6,26 +6,17 @@ that need other names build a small catalog in memory with `catalog_of`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import pytest
 
-from layers.data.article import Article, load_article
-from layers.data.catalog import Catalog, Feature, Layer, Style, load_catalog
+from layers.data.article import Article
+from layers.data.catalog import Catalog, Feature, Layer, Style
 from layers.data.mentions import ALIAS, LINK, NAME, MentionIndex, build_index, index_rows
 
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
-
 
 @pytest.fixture(scope="module")
-def article() -> Article:
-    return load_article()
-
-
-@pytest.fixture(scope="module")
-def index(article: Article) -> MentionIndex:
-    return build_index(article, load_catalog(FIXTURE))
+def index(article: Article, catalog: Catalog) -> MentionIndex:
+    return build_index(article, catalog)
 
 
 def catalog_of(*features: dict) -> Catalog:
@@ -154,8 +145,8 @@ def test_features_the_article_never_names_have_no_mentions(index: MentionIndex) 
     }
 
 
-def test_index_rows_flatten_mentions_for_tables(index: MentionIndex) -> None:
-    rows = index_rows(index, load_catalog(FIXTURE))
+def test_index_rows_flatten_mentions_for_tables(index: MentionIndex, catalog: Catalog) -> None:
+    rows = index_rows(index, catalog)
     assert len(rows) == len(index.mentions)
     assert next(row for row in rows if row["feature_id"] == "seven-regions") == {
         "feature_id": "seven-regions",

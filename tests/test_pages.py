@@ -10,7 +10,6 @@ import html
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +26,6 @@ from layers.data.catalog import load_catalog
 from layers.data.tables import WKT_COLUMN
 from layers.html.markup import markdown_literal
 
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
 TAG = re.compile(r"<[^>]*>")
@@ -40,17 +38,16 @@ def use_geodata(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fixture_geodata(monkeypatch):
-    use_geodata(monkeypatch, FIXTURE)
+def pages_on_fixture_geodata(monkeypatch, fixture_geodata):
+    use_geodata(monkeypatch, fixture_geodata)
     yield
     st.cache_resource.clear()
 
 
 @pytest.fixture
-def hostile_geodata(tmp_path, monkeypatch):
+def hostile_geodata(geodata_copy, monkeypatch):
     """The fixture with markup in a feature's name and description, the feature citing [1]."""
-    directory = tmp_path / "geodata"
-    shutil.copytree(FIXTURE, directory)
+    directory = geodata_copy
     path = directory / "september-2022.geojson"
     collection = json.loads(path.read_text(encoding="utf-8"))
     for feature in collection["features"]:

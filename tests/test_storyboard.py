@@ -18,11 +18,6 @@ from layers.briefing.storyboard import (
     scene_citations,
     storyboard_to_json,
 )
-from layers.data.article import load_article
-from layers.data.catalog import load_catalog
-
-CATALOG = load_catalog()
-ARTICLE = load_article()
 
 
 def scene(**changes: object) -> dict:
@@ -44,16 +39,18 @@ def board(*scenes: dict) -> dict:
     return {"title": "Test", "description": "", "scenes": list(scenes)}
 
 
-def parse(raw):
-    return parse_storyboard(raw, CATALOG, ARTICLE)
+@pytest.fixture(scope="module")
+def parse(real_catalog, article):
+    """`parse_storyboard` against the built catalog and the article."""
+    return lambda raw: parse_storyboard(raw, real_catalog, article)
 
 
 def messages(issues: list[StoryboardIssue]) -> list[str]:
     return [str(issue) for issue in issues]
 
 
-def test_default_storyboard_loads_without_issue():
-    storyboard, issues = load_storyboard(DEFAULT_STORYBOARD, CATALOG, ARTICLE)
+def test_default_storyboard_loads_without_issue(real_catalog, article):
+    storyboard, issues = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
     assert issues == []
     assert 7 <= len(storyboard.scenes) <= 9
     for item in storyboard.scenes:
@@ -62,22 +59,22 @@ def test_default_storyboard_loads_without_issue():
         assert item.notes
 
 
-def test_a_valid_scene_resolves_its_frame_from_the_feature():
+def test_a_valid_scene_resolves_its_frame_from_the_feature(parse, real_catalog, article):
     storyboard, issues = parse(board(scene()))
     assert issues == []
     (only,) = storyboard.scenes
-    assert only.bounds == CATALOG.feature("armenia").geometry.bounds
+    assert only.bounds == real_catalog.feature("armenia").geometry.bounds
     assert only.frame_features == ("armenia",)
-    assert passage_text(only.passages[0], ARTICLE).startswith("In a wide-ranging attack")
+    assert passage_text(only.passages[0], article).startswith("In a wide-ranging attack")
 
 
-def test_scene_citations_add_the_quoted_sentences_markers():
+def test_scene_citations_add_the_quoted_sentences_markers(parse, article):
     storyboard, _ = parse(board(scene(passages=[{"paragraph": "p3", "sentence": 1}],
                                       citations=[1])))
-    assert scene_citations(storyboard.scenes[0], ARTICLE) == (1, 4)
+    assert scene_citations(storyboard.scenes[0], article) == (1, 4)
 
 
-def test_invalid_json_loads_nothing_and_says_where():
+def test_invalid_json_loads_nothing_and_says_where(parse):
     storyboard, issues = parse('{"title": "x",')
     assert storyboard.scenes == ()
     assert messages(issues) == [
@@ -86,7 +83,7 @@ def test_invalid_json_loads_nothing_and_says_where():
     ]
 
 
-def test_a_file_that_is_not_an_object():
+def test_a_file_that_is_not_an_object(parse):
     storyboard, issues = parse("[1, 2]")
     assert storyboard.scenes == ()
     assert messages(issues) == [
@@ -95,41 +92,41 @@ def test_a_file_that_is_not_an_object():
     ]
 
 
-def test_scenes_not_a_list():
+def test_scenes_not_a_list(parse):
     storyboard, issues = parse({"title": "T", "scenes": {"title": "x"}})
     assert storyboard.title == "T"
     assert messages(issues) == [
         "Storyboard · scenes: must be a list of scene objects; no scenes loaded"]
 
 
-def test_scene_missing_title_gets_a_numbered_one_and_the_rest_loads():
+def test_scene_missing_title_gets_a_numbered_one_and_the_rest_loads(parse):
     storyboard, issues = parse(board(scene(), scene(title=...)))
     assert messages(issues) == ["Scene 2 · title: is missing; “Scene 2” used"]
     assert [s.title for s in storyboard.scenes] == ["Strikes", "Scene 2"]
 
 
-def test_unknown_layer_is_dropped():
+def test_unknown_layer_is_dropped(parse):
     storyboard, issues = parse(board(scene(layers=["borders", "atlantis"])))
     assert messages(issues) == [
         'Scene 1 “Strikes” · layers: no layer has the id "atlantis"; dropped']
     assert storyboard.scenes[0].layers == ("borders",)
 
 
-def test_unknown_feature_in_highlight_is_dropped():
+def test_unknown_feature_in_highlight_is_dropped(parse):
     storyboard, issues = parse(board(scene(highlight=["atlantis", "goris"])))
     assert messages(issues) == [
         'Scene 1 “Strikes” · highlight: no feature has the id "atlantis"; dropped']
     assert storyboard.scenes[0].highlight == ("goris",)
 
 
-def test_unknown_feature_in_frame_is_dropped_and_the_rest_frames_the_scene():
+def test_unknown_feature_in_frame_is_dropped_and_the_rest_frames_the_scene(parse):
     storyboard, issues = parse(board(scene(frame={"features": ["atlantis", "armenia"]})))
     assert messages(issues) == [
         'Scene 1 “Strikes” · frame.features: no feature has the id "atlantis"; dropped']
     assert storyboard.scenes[0].frame_features == ("armenia",)
 
 
-def test_a_frame_of_only_unknown_features_skips_the_scene():
+def test_a_frame_of_only_unknown_features_skips_the_scene(parse):
     storyboard, issues = parse(board(scene(frame={"features": ["atlantis"]}), scene()))
     assert messages(issues) == [
         'Scene 1 “Strikes” · frame.features: no feature has the id "atlantis"; dropped',
@@ -138,7 +135,7 @@ def test_a_frame_of_only_unknown_features_skips_the_scene():
     assert len(storyboard.scenes) == 1
 
 
-def test_unknown_paragraph_drops_the_passage():
+def test_unknown_paragraph_drops_the_passage(parse):
     storyboard, issues = parse(board(scene(passages=[{"paragraph": "p99", "sentence": 0},
                                                      {"paragraph": "p2", "sentence": 0}])))
     assert messages(issues) == [
@@ -147,7 +144,7 @@ def test_unknown_paragraph_drops_the_passage():
     assert storyboard.scenes[0].passages == (PassageRef("p2", 0),)
 
 
-def test_sentence_index_out_of_range_drops_the_passage():
+def test_sentence_index_out_of_range_drops_the_passage(parse):
     storyboard, issues = parse(board(scene(passages=[{"paragraph": "p3", "sentence": 2}])))
     assert messages(issues) == [
         "Scene 1 “Strikes” · passages[0].sentence: p3 has sentences 0–1, not 2; "
@@ -171,13 +168,13 @@ def test_sentence_index_out_of_range_drops_the_passage():
                            "scene skipped"),
     ],
 )
-def test_bad_bounds_skip_the_scene_and_keep_the_rest(bounds, message):
+def test_bad_bounds_skip_the_scene_and_keep_the_rest(bounds, message, parse):
     storyboard, issues = parse(board(scene(title="Bad", frame={"bounds": bounds}), scene()))
     assert messages(issues) == [f"Scene 1 “Bad” · frame.bounds: {message}"]
     assert [s.title for s in storyboard.scenes] == ["Strikes"]
 
 
-def test_numeric_bounds_are_kept_as_given():
+def test_numeric_bounds_are_kept_as_given(parse):
     storyboard, issues = parse(board(scene(frame={"bounds": [44.5, 38.8, 46.7, 41.3]})))
     assert issues == []
     assert storyboard.scenes[0].bounds == (44.5, 38.8, 46.7, 41.3)
@@ -209,14 +206,14 @@ def test_numeric_bounds_are_kept_as_given():
         ({"highlights": ["goris"]}, "highlights: is not a scene field; ignored"),
     ],
 )
-def test_wrong_types_are_named_and_the_scene_still_loads(changes, message):
+def test_wrong_types_are_named_and_the_scene_still_loads(changes, message, parse):
     storyboard, issues = parse(board(scene(**changes)))
     title = "" if "title" in changes else " “Strikes”"
     assert messages(issues) == [f"Scene 1{title} · {message}"]
     assert len(storyboard.scenes) == 1
 
 
-def test_missing_frame_and_non_object_scene_are_skipped():
+def test_missing_frame_and_non_object_scene_are_skipped(parse):
     storyboard, issues = parse(board("scene", scene(frame=...), scene(title="Kept")))
     assert messages(issues) == [
         "Scene 1 · scene: must be an object; scene skipped",
@@ -225,7 +222,7 @@ def test_missing_frame_and_non_object_scene_are_skipped():
     assert [s.title for s in storyboard.scenes] == ["Kept"]
 
 
-def test_top_level_wrong_types_are_defaulted():
+def test_top_level_wrong_types_are_defaulted(parse):
     storyboard, issues = parse({"title": 3, "description": 4, "scenes": [scene()]})
     assert messages(issues) == [
         "Storyboard · title: must be a non-empty string; “Untitled briefing” used",
@@ -235,20 +232,20 @@ def test_top_level_wrong_types_are_defaulted():
     assert len(storyboard.scenes) == 1
 
 
-def test_unreadable_file_is_an_issue(tmp_path):
-    storyboard, issues = load_storyboard(tmp_path / "missing.json", CATALOG, ARTICLE)
+def test_unreadable_file_is_an_issue(tmp_path, real_catalog, article):
+    storyboard, issues = load_storyboard(tmp_path / "missing.json", real_catalog, article)
     assert storyboard.scenes == ()
     assert messages(issues) == [
         "Storyboard · file: cannot be read (No such file or directory); nothing loaded"]
 
 
-def test_bytes_and_dict_input_parse_alike():
+def test_bytes_and_dict_input_parse_alike(parse):
     raw = board(scene())
     assert parse(json.dumps(raw).encode("utf-8")) == parse(copy.deepcopy(raw))
 
 
-def test_round_trip_through_json_is_identity():
-    default, _ = load_storyboard(DEFAULT_STORYBOARD, CATALOG, ARTICLE)
+def test_round_trip_through_json_is_identity(parse, real_catalog, article):
+    default, _ = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
     numeric, _ = parse(board(scene(frame={"bounds": [44.123456789, 38.5, 46.25, 41.0]})))
     for storyboard in (default, numeric):
         again, issues = parse(storyboard_to_json(storyboard))
@@ -257,7 +254,7 @@ def test_round_trip_through_json_is_identity():
         assert storyboard_to_json(again) == storyboard_to_json(storyboard)
 
 
-def test_already_decoded_json_that_is_not_an_object_is_an_issue_not_a_crash():
+def test_already_decoded_json_that_is_not_an_object_is_an_issue_not_a_crash(parse):
     storyboard, issues = parse([1, 2])
     assert storyboard.scenes == ()
     assert len(issues) == 1 and "object" in str(issues[0])

@@ -4,7 +4,6 @@ The scenes are built in the tests (numeric bounds, no geodata needed); framing a
 features or layers is checked against the small fixture catalog.
 """
 
-from pathlib import Path
 
 import pytest
 
@@ -23,9 +22,6 @@ from layers.briefing.edit import (
     with_notes,
 )
 from layers.briefing.storyboard import PassageRef, Storyboard
-from layers.data.catalog import load_catalog
-
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
 
 
 def scene(title: str, notes: str = ""):
@@ -38,11 +34,6 @@ def board(*titles: str) -> Storyboard:
 
 def titles(storyboard: Storyboard) -> list[str]:
     return [s.title for s in storyboard.scenes]
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(FIXTURE)
 
 
 def test_scene_from_view_keeps_numeric_bounds_and_adds_no_citations():

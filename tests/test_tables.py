@@ -2,15 +2,13 @@
 
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import Polygon, shape
 
-from layers.data.article import load_article
-from layers.data.catalog import Feature, load_catalog
+from layers.data.catalog import Feature
 from layers.data.mentions import build_index
 from layers.data.tables import (
     COLUMNS,
@@ -22,17 +20,10 @@ from layers.data.tables import (
     geojson_bytes,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "geodata"
-
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(FIXTURE)
-
-
-@pytest.fixture(scope="module")
-def index(catalog):
-    return build_index(load_article(), catalog)
+def index(catalog, article):
+    return build_index(article, catalog)
 
 
 def ids(features):
