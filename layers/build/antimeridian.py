@@ -2,9 +2,10 @@
 
 Natural Earth's TopoJSON joins arcs at ±180°: a ring along Russia's Arctic coast steps from
 179.9° to -180° and on. Read as flat longitude/latitude that step is an edge across the whole
-map, which Leaflet and matplotlib draw as a line over Europe. Both geodata builds pass their
-rings through here: make each ring continuous, then cut the polygon at ±180° and fold the far
-pieces back, so every coordinate stays within [-180, 180] and no edge spans the map.
+map, which Leaflet and matplotlib draw as a line over Europe. Both Natural Earth readers (the
+geodata build and the offline basemap) pass their rings through here: make each ring
+continuous, then cut the polygon at ±180° and fold the far pieces back, so every coordinate
+stays within [-180, 180] and no edge spans the map. Imports nothing from the project.
 """
 
 from __future__ import annotations

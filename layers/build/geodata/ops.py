@@ -6,6 +6,8 @@ questioned. What a feature using an op is depends on the rule: `nakhchivan-excla
 `caspian-sea` pick out the dataset's own outline unchanged (`exact`); `former-nkao`,
 `peacekeeping-area-2022` and `kalbajar-outside-nkao` change what the area is by a rule of ours, so
 none is a surveyed boundary (`approximate`); `iran-drill-area` is a drawing choice (`schematic`).
+
+Imports only `layers.build.geodata` modules.
 """
 
 from __future__ import annotations

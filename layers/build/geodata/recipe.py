@@ -3,7 +3,7 @@
 A recipe never holds coordinates; it names dataset rows (GeoNames places, Natural Earth codes) or
 an op from `ops.py`. Every error names the recipe file and the feature id, because the person
 fixing it edits that file. The properties are validated afterwards, with every other layer, by
-`layers.data.validate` (see `build.py`).
+`layers.data.validate` (see `build.py`). Imports `layers.data.schema` and `layers.build` modules.
 """
 
 from __future__ import annotations
@@ -39,12 +39,17 @@ class Recipe:
     features: list[dict]
 
 
-def read_recipe(path: Path) -> Recipe:
-    """Parse a recipe file and check its outer shape."""
+def read_json(path: Path) -> object:
+    """An authored build input (recipe, registry) parsed; BuildError naming it if it is not JSON."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise BuildError(f"{path.name}: not valid JSON: {error}") from error
+
+
+def read_recipe(path: Path) -> Recipe:
+    """Parse a recipe file and check its outer shape."""
+    raw = read_json(path)
     if (
         not isinstance(raw, dict)
         or raw.get("layer") != path.stem
