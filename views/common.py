@@ -1,4 +1,5 @@
-"""What every page shares: the loaded article and catalog, cached per server process.
+"""What every page shares: the loaded article and catalog, cached per server process, and the
+way a page talks to its address (notices about what it could not use, the parameters it writes).
 
 `st.cache_resource` (not `cache_data`) because the catalog holds GeoDataFrames that pages only
 read: one shared copy, no pickling on every rerun. The cache is keyed by the geodata files'
@@ -8,12 +9,15 @@ instead of leaving old geometry beside new storyboards.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
 import streamlit as st
 
 import layers
 from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, load_catalog
 from layers.data.mentions import MentionIndex, build_index
+from layers.html import markup
 from layers.html.styles import style_tag
 
 
@@ -51,3 +55,31 @@ def mentions() -> MentionIndex:
 def use_stylesheet() -> None:
     """Put the library's one stylesheet (`layers/html/style.css`) on the page."""
     st.markdown(style_tag(), unsafe_allow_html=True)
+
+
+def url_notices(notices: Sequence[str], *, key: str, on_dismiss: Callable[[], None]) -> None:
+    """Warn about each part of the address the page could not use, with one Dismiss button.
+
+    A notice quotes what someone typed into a URL, so it is shown as literal Markdown text.
+    The page owns the notices (they outlive the run that read the address), so dismissing them
+    is its callback's job: the run the click starts already shows none.
+    """
+    for notice in notices:
+        st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
+    if notices:
+        st.button("Dismiss", key=key, on_click=on_dismiss)
+
+
+def sync_query_params(wanted: Mapping[str, str], owned: Iterable[str]) -> None:
+    """Make the address hold `wanted`, and none of the `owned` parameters it does not want.
+
+    Only values that differ are written, since every write is a round trip to the browser; and
+    only `owned` parameters are deleted, so ones kept by someone else (the map's own script
+    writes the centre and zoom as the user pans) are left alone.
+    """
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    for key in owned:
+        if key not in wanted and key in st.query_params:
+            del st.query_params[key]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.html import markup
 from layers.html.card import build_card, card_html
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
@@ -23,7 +22,14 @@ from layers.map.mapview import (
     view_of,
 )
 from layers.map.state import ViewState, parse_view, view_params
-from views.common import article, catalog, mentions, use_stylesheet
+from views.common import (
+    article,
+    catalog,
+    mentions,
+    sync_query_params,
+    url_notices,
+    use_stylesheet,
+)
 
 MAP_KEY = "map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
@@ -71,11 +77,8 @@ if click_token != st.session_state.get("last_click"):
 # --- sidebar: search, card, toggles, background, legend ----------------------------------------
 use_stylesheet()
 with st.sidebar:
-    for notice in st.session_state.notices:
-        st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
-    if st.session_state.notices and st.button("Dismiss", key="dismiss-notices"):
-        st.session_state.notices = []
-        st.rerun()
+    url_notices(st.session_state.notices, key="dismiss-notices",
+                on_dismiss=lambda: st.session_state.update(notices=[]))
 
     query = st.text_input("Find a place", placeholder="e.g. Nakhichevan, Khankendi, Jermuk")
     if query:
@@ -157,11 +160,6 @@ state = ViewState(
     center=camera[0] if camera else None,
     zoom=camera[1] if camera else None,
 )
-wanted = view_params(state, default_layers)
-for key, value in wanted.items():
-    if st.query_params.get(key) != value:
-        st.query_params[key] = value
-for key in ("feature", "layers"):  # centre and zoom follow the map itself (SyncViewToUrl)
-    if key not in wanted and key in st.query_params:
-        del st.query_params[key]
+# centre and zoom are written by the map itself as it moves (SyncViewToUrl), so not owned here
+sync_query_params(view_params(state, default_layers), owned=("feature", "layers"))
 st.caption("Copy the address bar to share this exact view.")
