@@ -1,9 +1,11 @@
 """The Briefing page, run by Streamlit's AppTest against the real geodata and default storyboard.
 
-The first tests pin the page's pure helpers (`layers.briefing.page`); the rest run the whole app
-(`app.py` and its st.navigation) and switch to the Briefing page. What the map receives is read
-from the streamlit-folium component's arguments: `script` is the base map (its hash keys the
-iframe), `feature_group` the scene's layers and highlights, `center`/`zoom` the framing.
+The first tests pin what a scene reads like (`layers.briefing.page`); the rest run the whole app
+(`app.py` and its st.navigation) and switch to the Briefing page, so they check that the page
+wires its widgets to the rules `tests/test_briefing_session.py` pins one by one. What the map
+receives is read from the streamlit-folium component's arguments: `script` is the base map (its
+hash keys the iframe), `feature_group` the scene's layers and highlights, `center`/`zoom` the
+framing.
 """
 
 import html
@@ -20,14 +22,7 @@ import layers.briefing.export_html
 import layers.briefing.export_pdf
 import layers.briefing.storyboard
 from layers.briefing.edit import FRAME_HIGHLIGHT, features_bounds
-from layers.briefing.page import (
-    MAP_COLUMN_PX,
-    available_briefings,
-    keyboard_script,
-    parse_scene_param,
-    passages_html,
-    resolve_briefing,
-)
+from layers.briefing.page import MAP_COLUMN_PX, keyboard_script, passages_html
 from layers.briefing.storyboard import load_storyboard, passage_text, scene_citations
 from layers.data.article import load_article
 from layers.data.catalog import load_catalog
@@ -56,27 +51,7 @@ def default():
     return board
 
 
-# --- pure helpers --------------------------------------------------------------------------------
-
-def test_scene_parameter_is_one_based_and_anything_else_opens_scene_one_with_a_notice():
-    assert parse_scene_param(None, 8) == (0, None)
-    assert parse_scene_param("3", 8) == (2, None)
-    assert parse_scene_param("8", 8) == (7, None)
-    for bad in ("0", "9", "99", "x", "-1", "2.5", "３", SCRIPT):
-        index, notice = parse_scene_param(bad, 8)
-        assert index == 0 and notice and "Scene 1 is shown" in notice
-
-
-def test_briefing_parameter_names_only_files_in_the_briefings_folder(tmp_path):
-    (tmp_path / "default.json").write_text("{}")
-    (tmp_path / "alpha.json").write_text("{}")
-    files = available_briefings(tmp_path)
-    assert list(files) == ["default", "alpha"]
-    assert resolve_briefing(None, files) == ("default", None)
-    assert resolve_briefing("alpha", files) == ("alpha", None)
-    stem, notice = resolve_briefing("../../etc/passwd", files)
-    assert stem == "default" and "no storyboard" in notice
-
+# --- how a scene reads -------------------------------------------------------------------------
 
 def test_keyboard_script_clicks_the_buttons_but_not_while_typing():
     script = keyboard_script("briefing-prev", "briefing-next")
@@ -212,6 +187,15 @@ def test_bad_parameters_show_a_notice_and_open_scene_one(query):
     assert at.query_params["scene"] == "1"
 
 
+def test_dismiss_clears_the_notices_and_they_stay_gone():
+    at = open_briefing(scene="x")
+    assert at.sidebar.warning
+    at.sidebar.button(key="briefing-dismiss").click().run()
+    assert not at.sidebar.warning
+    at.button(key="briefing-next").click().run()
+    assert not at.sidebar.warning and progress(at).startswith("Scene 2 of")
+
+
 def test_a_briefing_parameter_opens_that_file(tmp_path, monkeypatch, default):
     folder = tmp_path / "briefings"
     folder.mkdir()
@@ -310,7 +294,7 @@ def test_the_builder_starts_with_no_highlight_and_the_shown_scene_layers(default
     at.radio(key="builder-frame").set_value(FRAME_HIGHLIGHT).run()
     at.button(key="builder-add").click().run()
     assert scene_title(at) == "Jermuk alone"
-    added = at.session_state["brief_board"].scenes[1]
+    added = at.session_state["briefing_session"].board.scenes[1]
     assert added.highlight == ("jermuk",)
     assert added.layers == default.scenes[0].layers
 
@@ -392,6 +376,14 @@ def test_markup_in_an_uploaded_storyboard_is_shown_as_text():
     assert html.escape(SCRIPT) in raw_html  # the notes, escaped
     for shown in (at.main.title[0].value, scene_title(at), at.caption[0].value):
         assert shown.startswith(markdown_literal(SCRIPT))  # Markdown shows it as typed
+
+
+def test_the_problems_of_an_upload_can_be_dismissed():
+    at = upload(open_briefing(), "mixed.json", broken_storyboard())
+    assert at.main.warning
+    at.button(key="briefing-dismiss-issues").click().run()
+    assert not at.main.warning
+    assert at.main.title[0].value == "Mixed"  # the loaded storyboard stays
 
 
 def test_reset_returns_to_the_default_storyboard(default):

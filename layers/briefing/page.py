@@ -1,21 +1,20 @@
-"""The Briefing page as data and HTML: which scene the URL asks for, and how a scene reads.
+"""How a scene reads on the Briefing page: its passages, citations and notes as HTML, and the
+script that turns the arrow keys into the previous/next buttons.
 
-Everything a storyboard carries (titles, notes) may come from an uploaded file, and everything in
-a URL is typed by someone else, so parsing never raises and all text is escaped. Passages are
-quoted exactly as the article has them: the sentence text is escaped, never reworded.
+Everything a storyboard carries (titles, notes) may come from an uploaded file, so all text is
+escaped. Passages are quoted exactly as the article has them: the sentence text is escaped, never
+reworded. What the page does on a click (and what the address asks for) is `session`'s.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from layers.briefing.storyboard import PassageRef, Scene, passage_text, scene_citations
 from layers.data.article import Article
 from layers.html import markup
 from layers.html.references import paragraph_link, references_html
 
-DEFAULT_STEM = "default"
 MAP_COLUMN_PX = 540
 """The map column's width on the Briefing page (3/5 of the wide layout's main area on a common
 laptop screen); scenes pick their zoom by it, so a wider screen shows a little more around the
@@ -24,51 +23,6 @@ PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
 IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
 """The title of a passage's link: in-app links leave the Briefing tab alone (see `passage_html`)."""
-
-
-def available_briefings(directory: Path) -> dict[str, Path]:
-    """Storyboard files by stem (`default` → default.json), sorted, the default first.
-
-    A `?briefing=` value is only ever looked up here, never joined onto a path, so a URL cannot
-    reach a file outside the briefings folder.
-    """
-    files = {path.stem: path for path in sorted(directory.glob("*.json"))}
-    return dict(sorted(files.items(), key=lambda item: (item[0] != DEFAULT_STEM, item[0])))
-
-
-
-def resolve_briefing(raw: str | None, available: dict[str, Path]) -> tuple[str, str | None]:
-    """The storyboard stem a `?briefing=` value asks for, with a notice when it names none."""
-    if raw is None or raw == DEFAULT_STEM:
-        return DEFAULT_STEM, None
-    if raw in available:
-        return raw, None
-    return DEFAULT_STEM, (f"There is no storyboard “{markup.quoted_input(raw)}”; "
-                          "the default briefing is shown.")
-
-
-def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
-    """The 0-based scene a 1-based `?scene=` value asks for, with a notice when it cannot be used.
-
-    Anything but a whole number from 1 to `count` opens the first scene and says why.
-    """
-    if raw is None:
-        return 0, None
-    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= count:
-        return int(raw) - 1, None
-    if count == 0:
-        return 0, (f"Scene “{markup.quoted_input(raw)}” cannot be shown: "
-                   "this storyboard has no scenes.")
-    return 0, (f"There is no scene “{markup.quoted_input(raw)}”: scenes run from 1 to {count}. "
-               "Scene 1 is shown.")
-
-
-def scene_params(index: int, stem: str) -> dict[str, str]:
-    """The query parameters that reopen this scene: `scene` (1-based), `briefing` if not default."""
-    params = {"scene": str(index + 1)}
-    if stem != DEFAULT_STEM:
-        params["briefing"] = stem
-    return params
 
 
 def passage_html(ref: PassageRef, article: Article) -> str:
