@@ -159,6 +159,15 @@ def test_an_upload_with_no_usable_scene_keeps_the_storyboard_and_lists_why(catal
     assert after.issues == ("Scene 1 “No frame” · frame: is missing; scene skipped",)
 
 
+def test_an_upload_without_scenes_says_so_and_keeps_the_storyboard(catalog, article):
+    before = session("a", "b", index=1)
+    empty = json.dumps({"title": "Empty", "scenes": []}).encode()
+    after = before.upload("empty.json", empty, catalog, article)
+    assert after.board == before.board and after.index == 1
+    assert after.upload_error == ("“empty.json” holds no scenes. Nothing was loaded: your "
+                                  "current storyboard is unchanged.")
+
+
 def test_an_upload_that_is_not_json_keeps_the_storyboard(catalog, article):
     before = session("a")
     after = before.upload("garbage.json", b"\xff\xfe\x00garbage", catalog, article)

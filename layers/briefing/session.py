@@ -199,6 +199,10 @@ class Session:
                 f"“{name}” is {len(data) / 1_000_000:.1f} MB; a storyboard may be at most "
                 f"{MAX_UPLOAD_MB} MB. Nothing was loaded: your current storyboard is unchanged."))
         loaded, issues = parse_storyboard(data, catalog, article)
+        if not loaded.scenes and not issues:  # a well-formed file that lists no scene at all
+            return dataclasses.replace(self, upload_error=(
+                f"“{name}” holds no scenes. Nothing was loaded: your current storyboard is "
+                "unchanged."))
         if not loaded.scenes:
             return dataclasses.replace(
                 self, upload_error=None, issues=_lines(issues),
