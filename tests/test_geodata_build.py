@@ -20,7 +20,6 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
-from conftest import FIXTURE_GEODATA
 from shapely.geometry import Point, shape
 
 from layers import cli
@@ -32,7 +31,6 @@ from layers.data.article import Article
 from layers.data.catalog import catalog_from_documents, load_catalog
 from layers.data.validate import validate_catalog
 
-REPO = Path(__file__).resolve().parents[1]
 BUILD_DIR = build.BUILD_DIR
 
 OUR_RECIPES = ("borders", "nagorno-karabakh", "nakhchivan")
@@ -204,7 +202,7 @@ def test_far_away_islets_are_left_out_but_the_caucasus_and_the_mainland_stay():
 
 
 def test_no_built_outline_crosses_the_map_at_the_antimeridian():
-    for path in sorted((REPO / "geodata").glob("*.geojson")):
+    for path in sorted(build.OUT.glob("*.geojson")):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             geometry = shape(feature["geometry"])
             for part in getattr(geometry, "geoms", [geometry]):
@@ -335,13 +333,15 @@ def test_a_null_optional_key_is_left_out_of_the_output(
 # --- The registry: plain JSON beside the recipes --------------------------------------------
 
 
-def test_the_catalog_the_build_validates_is_the_one_the_files_load_into(catalog) -> None:
+def test_the_catalog_the_build_validates_is_the_one_the_files_load_into(
+    catalog, fixture_geodata: Path
+) -> None:
     """`load_catalog` and the build share `catalog_from_documents`: same documents, same Catalog."""
     def read(name: str) -> object:
-        return json.loads((FIXTURE_GEODATA / name).read_text(encoding="utf-8"))
+        return json.loads((fixture_geodata / name).read_text(encoding="utf-8"))
 
     assembled = catalog_from_documents(read("layers.json"), read("sources.json"), read,
-                                       FIXTURE_GEODATA)
+                                       fixture_geodata)
     assert assembled.layers == catalog.layers and assembled.files == catalog.files
     assert assembled.sources == catalog.sources
     assert [p for _, p, _ in assembled.features] == [p for _, p, _ in catalog.features]
