@@ -58,7 +58,7 @@ def test_keyboard_script_clicks_the_buttons_but_not_while_typing():
     body = script.removeprefix("<script>").removesuffix("</script>")
     assert "<" not in body  # an HTML sanitiser would read "<" as the start of a tag
     assert '"ArrowLeft": "briefing-prev"' in body and '"ArrowRight": "briefing-next"' in body
-    assert "window.parent" in body and "'.st-key-'+key+' button'" in body
+    assert "window.parent" in body and "'.st-key-' + key + ' button'" in body
     for guard in ("TEXTAREA", "INPUT", "contenteditable", "e.ctrlKey"):
         assert guard in body
     assert "removeEventListener" in body  # a rerun replaces the listener, never stacks one

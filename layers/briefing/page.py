@@ -9,6 +9,7 @@ reworded. What the page does on a click (and what the address asks for) is `sess
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from layers.briefing.storyboard import PassageRef, Scene, passage_text, scene_citations
 from layers.data.article import Article
@@ -19,6 +20,7 @@ MAP_COLUMN_PX = 540
 """The map column's width on the Briefing page (3/5 of the wide layout's main area on a common
 laptop screen); scenes pick their zoom by it, so a wider screen shows a little more around the
 frame rather than a narrower one cutting it off."""
+KEYS_SCRIPT = Path(__file__).with_name("templates") / "keys.js"
 PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
 IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
@@ -66,26 +68,10 @@ def keyboard_script(prev_key: str = PREV_KEY, next_key: str = NEXT_KEY) -> str:
     editable region), or holds a modifier key, so that arrows keep moving the caret. The handler
     is stored on the parent window and replaced on each load, so reruns never stack listeners.
     Streamlit marks a keyed widget's container with the class `st-key-<key>`, which is how the
-    buttons are found. The text holds no `<` (an HTML sanitiser would take it for a tag).
+    buttons are found. The script is `templates/keys.js`.
     """
+    source = KEYS_SCRIPT.read_text(encoding="utf-8")
+    if "<" in source:
+        raise ValueError(f"{KEYS_SCRIPT} must hold no '<' (an HTML sanitiser would drop it)")
     keys = json.dumps({"ArrowLeft": prev_key, "ArrowRight": next_key}).replace("<", "\\u003c")
-    return (
-        "<script>(function(){"
-        "var page=window.parent;var doc=page.document;"
-        f"var keys={keys};"
-        "var typing=['TEXTAREA','SELECT'];"
-        "var clickable=['checkbox','button','submit','reset'];"
-        "function onKey(e){"
-        "if(e.defaultPrevented||e.altKey||e.ctrlKey||e.metaKey||e.shiftKey){return;}"
-        "var key=keys[e.key];if(!key){return;}"
-        "var t=e.target;"
-        "if(t&&t.closest&&t.closest('[contenteditable],[role=slider],[role=combobox],"
-        "[role=listbox],[role=tab],[role=spinbutton]')){return;}"
-        "if(t&&typing.indexOf(t.tagName)!==-1){return;}"
-        "if(t&&t.tagName==='INPUT'&&clickable.indexOf(t.type)===-1){return;}"
-        "var button=doc.querySelector('.st-key-'+key+' button');"
-        "if(button&&!button.disabled){e.preventDefault();button.click();}}"
-        "if(page.__briefingKeys){doc.removeEventListener('keydown',page.__briefingKeys);}"
-        "page.__briefingKeys=onKey;doc.addEventListener('keydown',onKey);"
-        "})();</script>"
-    )
+    return f"<script>{source.replace('__KEYS__', keys, 1)}</script>"
