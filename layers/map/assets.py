@@ -2,8 +2,8 @@
 
 Why: folium 0.20 and its plugins link every script and stylesheet from CDNs (jsdelivr, cdnjs,
 code.jquery.com, netdna.bootstrapcdn.com). In a briefing room without internet that is a blank
-map. `make assets` puts pinned copies in `static/vendor/` (see `layers/assets.json`); Streamlit
-serves them at `/app/static/vendor/`. Here we swap the CDN links for those local ones.
+map. `make assets` puts pinned copies in `static/vendor/` (see `layers/build/packages.json`);
+Streamlit serves them at `/app/static/vendor/`. Here we swap the CDN links for those local ones.
 
 How: folium keeps the links in `default_js` / `default_css`, class-level lists of
 (name, url). streamlit-folium collects the same attributes from every element of the tree
@@ -129,7 +129,7 @@ def localize(element: Element, base_url: str = STATIC_URL) -> Element:
                 raise NotOffline(
                     f"{type(node).__name__} links {[u for _, u in node.default_js]} "
                     f"{[u for _, u in node.default_css]} and has no local copy: add its package "
-                    "to layers/assets.json and its links to layers.map.assets.PLUGIN_ASSETS"
+                    "to layers/build/packages.json and its links to layers.map.assets.PLUGIN_ASSETS"
                 )
             continue
         js, css = links
