@@ -169,7 +169,7 @@ SCHEMA_RULES = [
     pytest.param("armenia", setting("category", "nation"),
                  "[borders] armenia.category: 'nation' is not one of: country, exclave, region, "
                  "district, area, capital, city, town, port, border-crossing, route, rail-line, "
-                 "missing-link, road, pipeline, reported-shelling, reported-claim, drill-area",
+                 "missing-link, road, pipeline, claim-armenia, claim-azerbaijan, drill-area",
                  id="category"),
     pytest.param("armenia", setting("precision", "rough"),
                  "[borders] armenia.precision: 'rough' is not one of: exact, approximate, "
@@ -190,18 +190,42 @@ SCHEMA_RULES = [
                  "[borders] armenia.sources: is empty; every feature names at least one source",
                  id="sources-empty"),
     pytest.param("reported-strike", setting("date", "13 September 2022"),
-                 "[september-2022] reported-strike.date: '13 September 2022' is not an ISO date "
-                 "(YYYY-MM-DD)", id="date-format"),
+                 "[september-2022] reported-strike.date: '13 September 2022' is not a date: "
+                 "YYYY-MM-DD, YYYY-MM or YYYY, or a range FROM/TO of those", id="date-format"),
     pytest.param("reported-strike", setting("date", "2022-09-31"),
-                 "[september-2022] reported-strike.date: '2022-09-31' is not an ISO date "
-                 "(YYYY-MM-DD)", id="date-impossible"),
+                 "[september-2022] reported-strike.date: '2022-09-31' is not a date: "
+                 "YYYY-MM-DD, YYYY-MM or YYYY, or a range FROM/TO of those",
+                 id="date-impossible"),
+    pytest.param("reported-strike", setting("date", "2022-09-14/2022-09-12"),
+                 "[september-2022] reported-strike.date: '2022-09-14/2022-09-12' is not a date: "
+                 "YYYY-MM-DD, YYYY-MM or YYYY, or a range FROM/TO of those",
+                 id="date-range-backwards"),
+    pytest.param("reported-strike", dropping("claims"),
+                 "[september-2022] reported-strike.claims: is required for claim-armenia "
+                 "features: what was said, when, in which registered statement", id="claims"),
+    pytest.param("reported-strike", setting("claims", [{"date": "2022-09-13", "words": "x"}]),
+                 '[september-2022] reported-strike.claims[0]: must be {"date": "YYYY-MM-DD", '
+                 '"time"?: "…", "words": "<verbatim>", "statement": "<source id>"}',
+                 id="claim-shape"),
+    pytest.param("baku", setting("counter_claims", ["reported-strike"]),
+                 "[september-2022] baku.counter_claims: only claim features (claim-armenia, "
+                 "claim-azerbaijan) carry it", id="counter-claims-on-a-claim-only"),
+    pytest.param("reported-strike", setting("supports", []),
+                 "[september-2022] reported-strike.supports: says nothing of cited reference "
+                 "[1]: note what supports this", id="supports-every-citation"),
+    pytest.param("armenia", setting("supports", [{"reference": 2, "note": "Why."}]),
+                 "[borders] armenia.supports[0]: notes [2], which the feature does not cite",
+                 id="supports-only-citations"),
+    pytest.param("baku", setting("gazetteer", {"name": "Baku"}),
+                 '[september-2022] baku.gazetteer: must be {"name": "<as in the gazetteer>", '
+                 '"source": "<source id>", "distance_km": <≥ 0>}', id="gazetteer-shape"),
     pytest.param("armenia",
                  lambda p: p.update(valid_from="2022-09-14", valid_to="2022-09-13"),
                  "[borders] armenia.valid_to: 2022-09-13 is before valid_from 2022-09-14",
                  id="validity-order"),
     pytest.param("reported-strike", dropping("reported_by"),
                  "[september-2022] reported-strike.reported_by: is required for "
-                 "reported-shelling features (who made the claim)", id="reported-by"),
+                 "claim-armenia features (who made the claim)", id="reported-by"),
     pytest.param("nakhchivan", dropping("derivation"),
                  "[borders] nakhchivan.derivation: is required for approximate geometry "
                  "(how it was made)", id="derivation"),
@@ -223,12 +247,13 @@ def test_each_schema_rule_reports_exactly_its_problem(
 
 
 def test_validate_properties_is_a_pure_function_of_the_properties() -> None:
-    props = {"id": "x", "name": "X", "aliases": [], "category": "reported-claim",
+    claims = [{"date": "2022-09-13", "words": "Quoted.", "statement": "s"}]
+    props = {"id": "x", "name": "X", "aliases": [], "category": "claim-azerbaijan",
              "description": "A claim.", "article": [], "citations": [], "sources": ["s"],
-             "precision": "exact"}
+             "precision": "exact", "claims": claims}
     assert validate_properties(props, "context") == [
         Problem("context", "x", "reported_by",
-                "is required for reported-claim features (who made the claim)"),
+                "is required for claim-azerbaijan features (who made the claim)"),
     ]
     assert validate_properties({**props, "reported_by": "Someone"}, "context") == []
 
@@ -237,7 +262,8 @@ def test_validate_properties_is_a_pure_function_of_the_properties() -> None:
 
 
 CROSS_RULES = [
-    pytest.param("armenia", setting("citations", [12]),
+    pytest.param("armenia", lambda p: p.update(
+                     citations=[12], supports=[{"reference": 12, "note": "Why."}]),
                  "[borders] armenia.citations[0]: [12] is not one of the article's references "
                  "[1]–[11]", id="citation-exists"),
     pytest.param("armenia", setting("article", [{"paragraph": "p30", "phrase": "Armenia"}]),
@@ -253,9 +279,42 @@ CROSS_RULES = [
     pytest.param("armenia", setting("sources", ["article [0]"]),
                  "[borders] armenia.sources[0]: 'article [0]' is not one of the article's "
                  "references [1]–[11]", id="article-source-exists"),
-    pytest.param("reported-strike", setting("sources", ["statement:unregistered"]),
-                 "[september-2022] reported-strike.sources[0]: 'statement:unregistered' is not an "
-                 "id in sources.json nor 'article [n]'", id="statement-registered"),
+    pytest.param("reported-strike", lambda p: p.update(sources=["fixture-dataset"], claims=[
+                     {"date": "2022-09-13", "words": "w", "statement": "statement:unregistered"}]),
+                 "[september-2022] reported-strike.claims[0].statement: 'statement:unregistered' "
+                 "is not a statement registered in sources.json", id="statement-registered"),
+    pytest.param("reported-strike", setting("sources", ["fixture-dataset"]),
+                 "[september-2022] reported-strike.claims[0].statement: "
+                 "'statement:fixture-ministry' is missing from sources", id="statement-cited"),
+    pytest.param("reported-strike", setting("reported_by", "Another ministry"),
+                 "[september-2022] reported-strike.claims[0].statement: is a statement by "
+                 "'A fixture ministry', not by 'Another ministry'", id="statement-by-the-claimant"),
+    pytest.param("reported-strike", lambda p: p["claims"][0].update(words="positions were hit"),
+                 "[september-2022] reported-strike.claims[0].words: do not occur in the words "
+                 "registered for statement:fixture-ministry", id="claim-words-verbatim"),
+    pytest.param("reported-strike", lambda p: p["claims"][0].update(
+                     words="positions in the direction\n  of the fixture"),
+                 None, id="claim-words-may-wrap"),
+    pytest.param("reported-strike", lambda p: p["claims"][0].update(date="2022-09-14"),
+                 "[september-2022] reported-strike.claims[0].date: 2022-09-14 lies outside the "
+                 "statement's date 2022-09-13", id="claim-within-its-statement"),
+    pytest.param("reported-strike", setting("counter_claims", ["baku"]),
+                 "[september-2022] reported-strike.counter_claims[0]: baku is not a claim of the "
+                 "other side", id="counter-claim-other-side"),
+    pytest.param("reported-strike", setting("counter_claims", ["atlantis"]),
+                 "[september-2022] reported-strike.counter_claims[0]: no feature has the id "
+                 "'atlantis'", id="counter-claim-exists"),
+    pytest.param("baku", dropping("gazetteer"),
+                 "[september-2022] baku.gazetteer: is required for a point: the gazetteer name "
+                 "and the distance to it", id="gazetteer-for-every-point"),
+    pytest.param("baku", setting("gazetteer", {"name": "Baku", "source": "fixture-dataset",
+                                               "distance_km": 4.7}),
+                 "[september-2022] baku.gazetteer.distance_km: 4.7 km from 'Baku': an exact "
+                 "point lies within 2 km", id="exact-point-near-its-gazetteer"),
+    pytest.param("baku", setting("gazetteer", {
+                     "name": "Baku", "source": "statement:fixture-ministry", "distance_km": 0}),
+                 "[september-2022] baku.gazetteer.source: 'statement:fixture-ministry' is missing "
+                 "from sources", id="gazetteer-source-cited"),
     pytest.param("baku", setting("aliases", ["Naxcivan"]),
                  "[september-2022] baku.aliases[0]: 'Naxcivan' is also an alias of nakhchivan",
                  id="alias-shared"),
@@ -270,10 +329,47 @@ CROSS_RULES = [
 
 @pytest.mark.parametrize(("feature_id", "edit", "expected"), CROSS_RULES)
 def test_each_cross_rule_reports_exactly_its_problem(
-    geodata: Path, feature_id: str, edit: Edit, expected: str
+    geodata: Path, feature_id: str, edit: Edit, expected: str | None
 ) -> None:
     edit_feature(geodata, feature_id, edit)
-    assert problem_lines(geodata) == [expected]
+    assert problem_lines(geodata) == ([] if expected is None else [expected])
+
+
+def test_counter_claims_answer_each_other(geodata: Path) -> None:
+    """A claim of one side and the other side's claim about the same place name each other."""
+    path = geodata / "september-2022.geojson"
+    collection = read(path)
+    strike = next(f for f in collection["features"] if f["properties"]["id"] == "reported-strike")
+    answer = json.loads(json.dumps(strike))
+    answer["properties"].update(id="reported-answer", name="Reported answer",
+                                category="claim-azerbaijan", counter_claims=["reported-strike"])
+    collection["features"].append(answer)
+    write(path, collection)
+    lines = problem_lines(geodata)
+    assert "[september-2022] reported-answer.counter_claims[0]: reported-strike does not name " \
+        "reported-answer back" in lines
+    edit_feature(geodata, "reported-strike", setting("counter_claims", ["reported-answer"]))
+    assert not [line for line in problem_lines(geodata) if "counter_claims" in line]
+
+
+def test_a_source_says_what_kind_it_is_and_carries_what_that_kind_needs(geodata: Path) -> None:
+    path = geodata / "sources.json"
+    registry = read(path)
+    statement = next(s for s in registry["sources"] if s["id"] == "statement:fixture-ministry")
+    del statement["words"]
+    registry["sources"].append({"id": "page:x", "name": "A page", "kind": "page", "pages": [{}],
+                                "words": ["Read there."],
+                                "coordinates": {"lat": 95, "lon": 45, "as_published": "x"}})
+    registry["sources"].append({"id": "rumour", "name": "A rumour", "kind": "rumour"})
+    write(path, registry)
+    lines = problem_lines(geodata)
+    assert "[sources.json] statement:fixture-ministry.words: is required for a statement (a " \
+        "non-empty list)" in lines
+    assert '[sources.json] page:x.pages[0]: must be {"url": "<address as opened>", "title": ' \
+        '"<title>"}' in lines
+    assert '[sources.json] page:x.coordinates: must be {"lat": <-90..90>, "lon": <-180..180>, ' \
+        '"as_published": "…"}' in lines
+    assert "[sources.json] rumour.kind: 'rumour' is not one of: dataset, statement, page" in lines
 
 
 GEOMETRY_RULES = [
@@ -283,9 +379,9 @@ GEOMETRY_RULES = [
     pytest.param(None, "[borders] armenia.geometry: is empty", id="null"),
     pytest.param({"type": "Polygon", "coordinates": []}, "[borders] armenia.geometry: is empty",
                  id="empty"),
-    pytest.param({"type": "Point", "coordinates": [200, 40]},
+    pytest.param({"type": "LineString", "coordinates": [[200, 40], [201, 41]]},
                  "[borders] armenia.geometry: lies outside WGS84 longitude/latitude bounds "
-                 "(200, 40, 200, 40)", id="wgs84-bounds"),
+                 "(200, 40, 201, 41)", id="wgs84-bounds"),
 ]
 
 

@@ -31,7 +31,11 @@ OPTIONAL: dict[str, type] = {
     "valid_from": str,
     "valid_to": str,
     "reported_by": str,
+    "claims": list,
+    "counter_claims": list,
     "derivation": str,
+    "supports": list,
+    "gazetteer": dict,
 }
 """Keys a feature carries only where they apply; when present they must be valid, never null."""
 
@@ -57,13 +61,17 @@ CATEGORIES = (
     "missing-link",
     "road",
     "pipeline",
-    "reported-shelling",
-    "reported-claim",
+    "claim-armenia",
+    "claim-azerbaijan",
     "drill-area",
 )
 """The categories in use (geodata/README.md); a new kind of thing is added here first."""
 
-CONTESTED_CATEGORIES = ("reported-shelling", "reported-claim")
+CLAIM_SIDES: dict[str, str] = {"claim-armenia": "Armenia", "claim-azerbaijan": "Azerbaijan"}
+"""Claim categories by the side whose officials made the claim. Both are drawn, labelled and
+checked alike: a claim is what someone said about a place on a date, never a finding of ours."""
+
+CONTESTED_CATEGORIES = tuple(CLAIM_SIDES)
 """Categories whose features are claims by one side, so they must say who made the claim."""
 
 DERIVED_PRECISIONS = ("approximate", "schematic")
@@ -73,12 +81,15 @@ ID_PATTERN = re.compile(r"[a-z0-9-]+")
 """Feature ids go into URLs (`?feature=jermuk`), hence lowercase ASCII, digits and hyphens."""
 
 PARAGRAPH_ID_PATTERN = re.compile(r"p[1-9][0-9]*")
-ISO_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
 """Properties hold no URLs: the only URLs are the article's references and datasets' home pages,
 which live in the article and `sources.json`."""
 
 ARTICLE_LINK_KEYS = frozenset({"paragraph", "phrase"})
+CLAIM_KEYS = frozenset({"date", "time", "words", "statement"})
+CLAIM_REQUIRED = ("date", "words", "statement")
+SUPPORT_KEYS = frozenset({"reference", "note"})
+GAZETTEER_KEYS = frozenset({"name", "source", "distance_km"})
 
 
 @dataclass(frozen=True)
@@ -159,20 +170,35 @@ def _value_problems(props: dict) -> Iterator[tuple[str, str]]:
             if not isinstance(source, str) or not source.strip():
                 yield f"sources[{i}]", f"must be a non-empty string, not {_describe(source)}"
 
-    dates: dict[str, datetime.date] = {}
+    dates: dict[str, tuple[datetime.date, datetime.date]] = {}
     for key in DATE_KEYS:
         value = props.get(key)
         if isinstance(value, str):
-            parsed = parse_iso_date(value)
-            if parsed is None:
-                yield key, f"{value!r} is not an ISO date (YYYY-MM-DD)"
+            span = date_span(value)
+            if span is None:
+                yield key, f"{value!r} is not a date: {DATE_FORMS}"
             else:
-                dates[key] = parsed
-    if "valid_from" in dates and "valid_to" in dates and dates["valid_from"] > dates["valid_to"]:
+                dates[key] = span
+    if ("valid_from" in dates and "valid_to" in dates
+            and dates["valid_from"][0] > dates["valid_to"][1]):
         yield "valid_to", f"{props['valid_to']} is before valid_from {props['valid_from']}"
+    yield from _claim_problems(props.get("claims"))
+    counter = props.get("counter_claims")
+    if isinstance(counter, list):
+        for i, ident in enumerate(counter):
+            if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
+                yield f"counter_claims[{i}]", f"must be a feature id, not {_describe(ident)}"
+    yield from _support_problems(props.get("supports"), props.get("citations"))
+    yield from _gazetteer_problems(props.get("gazetteer"))
 
     if category in CONTESTED_CATEGORIES and not _filled(props.get("reported_by")):
         yield "reported_by", f"is required for {category} features (who made the claim)"
+    if category in CONTESTED_CATEGORIES and not props.get("claims"):
+        yield "claims", (f"is required for {category} features: what was said, when, in which "
+                         "registered statement")
+    claim_keys = [key for key in ("claims", "counter_claims") if props.get(key)]
+    if category not in CONTESTED_CATEGORIES and claim_keys:
+        yield claim_keys[0], "only claim features (claim-armenia, claim-azerbaijan) carry it"
     if precision in DERIVED_PRECISIONS and not _filled(props.get("derivation")):
         yield "derivation", f"is required for {precision} geometry (how it was made)"
 
@@ -193,13 +219,95 @@ def _article_link_problems(links: object) -> Iterator[tuple[str, str]]:
             yield f"{field}.phrase", "must be a non-empty string"
 
 
-def parse_iso_date(value: str) -> datetime.date | None:
-    """The date `YYYY-MM-DD` names, or None; stricter than `date.fromisoformat`, which takes
-    other ISO forms (`20220913`) that the schema does not allow."""
-    if not ISO_DATE_PATTERN.fullmatch(value):
+def _claim_problems(claims: object) -> Iterator[tuple[str, str]]:
+    """Shape of each claim; that its statement is registered and says these words is checked
+    against sources.json by `layers.data.validate`."""
+    if not isinstance(claims, list):
+        return
+    for i, claim in enumerate(claims):
+        field = f"claims[{i}]"
+        if not isinstance(claim, dict) or not set(claim) <= CLAIM_KEYS or not all(
+                key in claim for key in CLAIM_REQUIRED):
+            yield field, ('must be {"date": "YYYY-MM-DD", "time"?: "…", "words": "<verbatim>", '
+                          '"statement": "<source id>"}')
+            continue
+        if not isinstance(claim["date"], str) or date_span(claim["date"]) is None:
+            yield f"{field}.date", f"{claim['date']!r} is not a date: {DATE_FORMS}"
+        for key in ("words", "statement", "time"):
+            if key in claim and (not isinstance(claim[key], str) or not claim[key].strip()):
+                yield f"{field}.{key}", "must be a non-empty string"
+
+
+def _support_problems(supports: object, citations: object) -> Iterator[tuple[str, str]]:
+    """Every cited reference says what in it supports the feature, and nothing else is noted.
+
+    Why: a citation on a live-conflict map is a promise that the reference backs the text; the
+    note makes the promise checkable by a reader, and its absence visible to `make check`.
+    """
+    cited = {n for n in citations if isinstance(n, int)} if isinstance(citations, list) else set()
+    noted: set[int] = set()
+    if isinstance(supports, list):
+        for i, entry in enumerate(supports):
+            field = f"supports[{i}]"
+            if (not isinstance(entry, dict) or set(entry) != SUPPORT_KEYS
+                    or not isinstance(entry["reference"], int)
+                    or isinstance(entry["reference"], bool)
+                    or not isinstance(entry["note"], str) or not entry["note"].strip()):
+                yield field, 'must be {"reference": <n>, "note": "what in [n] supports this"}'
+                continue
+            if entry["reference"] not in cited:
+                yield field, f"notes [{entry['reference']}], which the feature does not cite"
+            noted.add(entry["reference"])
+    for number in sorted(cited - noted):
+        yield "supports", f"says nothing of cited reference [{number}]: note what supports this"
+
+
+def _gazetteer_problems(gazetteer: object) -> Iterator[tuple[str, str]]:
+    if gazetteer is None:
+        return
+    if (not isinstance(gazetteer, dict) or set(gazetteer) != GAZETTEER_KEYS
+            or not isinstance(gazetteer["name"], str) or not isinstance(gazetteer["source"], str)
+            or not isinstance(gazetteer["distance_km"], int | float)
+            or isinstance(gazetteer["distance_km"], bool) or gazetteer["distance_km"] < 0):
+        yield "gazetteer", ('must be {"name": "<as in the gazetteer>", "source": "<source id>", '
+                            '"distance_km": <≥ 0>}')
+
+
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM or YYYY, or a range FROM/TO of those"
+_DATE_PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def date_span(value: str) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day a date text covers, or None when it is not one.
+
+    A date is written no more precisely than its source: a day `2022-09-13`, a month `2022-08`,
+    a year `1991`, or a range `2022-09-12/2022-09-13` (the night of 12–13 September). Stricter
+    than `date.fromisoformat`, which takes other ISO forms (`20220913`) the schema does not allow.
+    """
+    parts = value.split("/")
+    if len(parts) > 2:
         return None
+    spans = [_part_span(part) for part in parts]
+    if any(span is None for span in spans):
+        return None
+    start, end = spans[0][0], spans[-1][1]  # type: ignore[index]
+    return (start, end) if start <= end else None
+
+
+def _part_span(text: str) -> tuple[datetime.date, datetime.date] | None:
+    match = _DATE_PART.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
     try:
-        return datetime.date.fromisoformat(value)
+        if day is not None:
+            single = datetime.date(year, month, day)  # type: ignore[arg-type]
+            return single, single
+        if month is not None:
+            first = datetime.date(year, month, 1)  # type: ignore[arg-type]
+            following = datetime.date(year + (month == 12), month % 12 + 1, 1)  # type: ignore
+            return first, following - datetime.timedelta(days=1)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)  # type: ignore[arg-type]
     except ValueError:
         return None
 
@@ -226,7 +334,7 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{i}]")
 
 
-_JSON_TYPES = {str: "string", list: "list"}
+_JSON_TYPES = {str: "string", list: "list", dict: "object"}
 _JSON_VALUES = {
     type(None): "null",
     bool: "a boolean",

@@ -5,7 +5,9 @@ Per-feature property rules live beside the schema (`layers.data.schema.validate_
 this module adds the rules that need more than one feature's properties or the article: geometry,
 unique ids, cited references that exist, article links that resolve, source ids that resolve,
 aliases no two features share (compared as search compares them, so `Naxçıvan` and `Naxcivan`
-collide), categories styled in layers.json, and files layers.json does not list.
+collide), categories styled in layers.json, files layers.json does not list, claims that quote
+the registered statement they rest on, counter-claims that answer each other, points that say
+which gazetteer entry placed them, and sources that say what they are.
 """
 
 from __future__ import annotations
@@ -20,11 +22,28 @@ from layers.data.article import Article
 from layers.data.catalog import LAYERS_FILE, SOURCES_FILE, Catalog, name_parts, normalise
 from layers.data.schema import (
     CATEGORIES,
+    CLAIM_SIDES,
     PARAGRAPH_ID_PATTERN,
     Problem,
     article_source_number,
+    date_span,
     validate_properties,
 )
+
+EXACT_POINT_KM = 2.0
+"""How far an `exact` point may lie from the gazetteer position it names (a town's GeoNames
+point, a village's published coordinate)."""
+
+DATASET, STATEMENT, PAGE = "dataset", "statement", "page"
+SOURCE_FIELDS: dict[str, dict[str, type]] = {
+    DATASET: {"name": str},
+    STATEMENT: {"name": str, "by": str, "date": str, "words": list},
+    PAGE: {"name": str, "pages": list, "words": list},
+}
+"""What each kind of source in sources.json must carry (`kind` defaults to a dataset): a
+statement its author, date and the words it used, as found; a page where it was read (address
+and title, as opened) and the words read there."""
+_KINDS = {str: "a non-empty string", list: "a non-empty list"}
 
 
 def validate_catalog(
@@ -60,8 +79,11 @@ def validate_catalog(
         elif ident is not None:
             first_layer[ident] = layer.id
         located.extend(_reference_problems(props, article, catalog))
+        located.extend(_claim_problems(props, catalog))
+        located.extend(_gazetteer_problems(props, geometry, catalog))
         problems.extend(Problem(layer.id, ident, field, message) for field, message in located)
     problems.extend(_alias_problems(catalog))
+    problems.extend(_source_problems(catalog))
     return problems
 
 
@@ -142,3 +164,119 @@ def _alias_problems(catalog: Catalog) -> Iterator[Problem]:
             else:
                 continue
             yield Problem(layer.id, ident, f"aliases[{i}]", message)
+
+
+def _claim_problems(props: dict, catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """Each claim rests on a registered statement of whoever the feature says made it, quotes
+    words that statement holds, and falls within its dates; a counter-claim is a claim of the
+    other side that names this one back.
+
+    Why: a briefer must be able to show the room the very words a ministry used, and a claim
+    and its answer must be shown together whichever of the two the briefer clicks.
+    """
+    claims = props.get("claims")
+    for i, claim in enumerate(claims if isinstance(claims, list) else []):
+        if not isinstance(claim, dict) or not isinstance(claim.get("statement"), str):
+            continue  # the shape is validate_properties' to report
+        field = f"claims[{i}]"
+        statement = catalog.sources.get(claim["statement"])
+        if statement is None or statement.get("kind") != STATEMENT:
+            yield f"{field}.statement", (f"{claim['statement']!r} is not a statement registered "
+                                         f"in {SOURCES_FILE}")
+            continue
+        if claim["statement"] not in (props.get("sources") or []):
+            yield f"{field}.statement", f"{claim['statement']!r} is missing from sources"
+        by = props.get("reported_by")
+        if isinstance(by, str) and statement.get("by") != by:
+            yield f"{field}.statement", (f"is a statement by {statement.get('by')!r}, not by "
+                                         f"{props.get('reported_by')!r}")
+        words = claim.get("words")
+        quoted = [_spaced(text) for text in statement.get("words") or [] if isinstance(text, str)]
+        if isinstance(words, str) and not any(_spaced(words) in text for text in quoted):
+            yield f"{field}.words", f"do not occur in the words registered for {claim['statement']}"
+        claimed, stated = (date_span(claim.get("date") or ""),
+                           date_span(str(statement.get("date") or "")))
+        if claimed and stated and not (stated[0] <= claimed[0] and claimed[1] <= stated[1]):
+            yield f"{field}.date", (f"{claim['date']} lies outside the statement's date "
+                                    f"{statement.get('date')}")
+
+    side = CLAIM_SIDES.get(props.get("category"))
+    counter = props.get("counter_claims") if side is not None else None
+    for i, ident in enumerate(counter if isinstance(counter, list) else []):
+        if not isinstance(ident, str):
+            continue
+        try:
+            _, other, _ = catalog.feature(ident)
+        except KeyError:
+            yield f"counter_claims[{i}]", f"no feature has the id {ident!r}"
+            continue
+        other_side = CLAIM_SIDES.get(other.get("category"))
+        if other_side is None or other_side == side:
+            yield f"counter_claims[{i}]", f"{ident} is not a claim of the other side"
+        elif props.get("id") not in (other.get("counter_claims") or []):
+            yield f"counter_claims[{i}]", f"{ident} does not name {props.get('id')} back"
+
+
+def _gazetteer_problems(
+    props: dict, geometry: BaseGeometry | None, catalog: Catalog
+) -> Iterator[tuple[str, str]]:
+    """Every point says which gazetteer entry it was placed by and how far it lies from it; a
+    point drawn as `exact` lies within EXACT_POINT_KM of it."""
+    if geometry is None or geometry.geom_type != "Point":
+        return
+    gazetteer = props.get("gazetteer")
+    if gazetteer is None:
+        yield "gazetteer", "is required for a point: the gazetteer name and the distance to it"
+        return
+    if not isinstance(gazetteer, dict) or not isinstance(gazetteer.get("source"), str):
+        return  # the shape is validate_properties' to report
+    if gazetteer["source"] not in catalog.sources:
+        yield "gazetteer.source", f"{gazetteer['source']!r} is not an id in {SOURCES_FILE}"
+    elif gazetteer["source"] not in (props.get("sources") or []):
+        yield "gazetteer.source", f"{gazetteer['source']!r} is missing from sources"
+    distance = gazetteer.get("distance_km")
+    if (props.get("precision") == "exact" and isinstance(distance, int | float)
+            and distance > EXACT_POINT_KM):
+        yield "gazetteer.distance_km", (f"{distance:g} km from {gazetteer.get('name')!r}: an "
+                                        f"exact point lies within {EXACT_POINT_KM:g} km")
+
+
+def _source_problems(catalog: Catalog) -> Iterator[Problem]:
+    """A statement says who made it, when, and the words it used; a page its address, title and
+    the words read there. Why: the map may quote either, and a reader must be able to check."""
+    for ident, entry in catalog.sources.items():
+        kind = entry.get("kind", DATASET)
+        required = SOURCE_FIELDS.get(kind)
+        if required is None:
+            yield Problem(SOURCES_FILE, ident, "kind",
+                          f"{kind!r} is not one of: {', '.join(SOURCE_FIELDS)}")
+            continue
+        for key, expected in required.items():
+            value = entry.get(key)
+            if not isinstance(value, expected) or not value:
+                yield Problem(SOURCES_FILE, ident, key,
+                              f"is required for a {kind} ({_KINDS[expected]})")
+        if "date" in entry and date_span(str(entry["date"])) is None:
+            yield Problem(SOURCES_FILE, ident, "date", f"{entry['date']!r} is not a date")
+        for i, page in enumerate(entry.get("pages") or []):
+            if not isinstance(page, dict) or not isinstance(page.get("url"), str) or not (
+                    isinstance(page.get("title"), str)):
+                yield Problem(SOURCES_FILE, ident, f"pages[{i}]",
+                              'must be {"url": "<address as opened>", "title": "<title>"}')
+        coordinates = entry.get("coordinates")
+        if coordinates is not None and not _is_coordinate(coordinates):
+            yield Problem(SOURCES_FILE, ident, "coordinates",
+                          'must be {"lat": <-90..90>, "lon": <-180..180>, "as_published": "…"}')
+
+
+def _is_coordinate(value: object) -> bool:
+    if not isinstance(value, dict) or not isinstance(value.get("as_published"), str):
+        return False
+    lat, lon = value.get("lat"), value.get("lon")
+    return (isinstance(lat, int | float) and isinstance(lon, int | float)
+            and -90 <= lat <= 90 and -180 <= lon <= 180)
+
+
+def _spaced(text: str) -> str:
+    """Text with every run of white space as one space, so a quote may wrap differently."""
+    return " ".join(text.split())

@@ -163,7 +163,8 @@ def build(
     """
     registry = read_registry(registry_path)
     data = data or datasets.load()
-    resolver = Resolver(data, full_detail=full_detail)
+    resolver = Resolver(data, full_detail=full_detail,
+                        sources={s['id']: s for s in registry['sources']})
     decimals = None if full_detail else DECIMALS
     collections: dict[str, list[dict]] = {}
     failed: set[str] = set()

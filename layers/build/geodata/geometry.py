@@ -10,6 +10,8 @@ is `layers.build.topojson`'s. Imports only `layers.build` modules.
 
 from __future__ import annotations
 
+import math
+
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping
 
@@ -100,6 +102,19 @@ def finish(geometry: shapely.Geometry, grid: float = GRID) -> shapely.Geometry:
         ]
         snapped = parts[0] if len(parts) == 1 else MultiPolygon(parts)
     return shapely.orient_polygons(snapped, exterior_cw=False)
+
+
+EARTH_RADIUS_KM = 6371.0088
+"""The mean Earth radius (IUGG), for great-circle distances between gazetteer points."""
+
+
+def distance_km(a: Point2, b: Point2) -> float:
+    """Great-circle (haversine) distance in km between two (lon, lat) points: good to a few
+    metres at the scale of a town, which is all the gazetteer check needs."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
 def round_coords(value: object, decimals: int | None = DECIMALS) -> object:

@@ -6,6 +6,9 @@ questioned. What a feature using an op is depends on the rule: `nakhchivan-excla
 `caspian-sea` pick out the dataset's own outline unchanged (`exact`); `former-nkao`,
 `peacekeeping-area-2022` and `kalbajar-outside-nkao` change what the area is by a rule of ours, so
 none is a surveyed boundary (`approximate`); `iran-drill-area` is a drawing choice (`schematic`).
+`border-sector` and `border-between` take parameters from the recipe (`{"op": "border-sector",
+"district": ["AZ-KAL"], "facing": "ARM"}`): a stretch of Natural Earth's own border chosen by a
+district or by two places, which stands for a "direction" a statement names (`approximate`).
 
 Imports only `layers.build.geodata` modules.
 """
@@ -15,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shapely
-from shapely.geometry import Polygon
-from shapely.ops import unary_union
+from shapely import line_merge
+from shapely.geometry import MultiLineString, Point, Polygon
+from shapely.ops import substring, unary_union
 
 from layers.build.geodata.countries import country
 from layers.build.geodata.datasets import Datasets, Place
@@ -135,12 +139,54 @@ def caspian_sea(data: Datasets) -> shapely.Geometry:
     return max(holes, key=lambda hole: hole.area)
 
 
-OPS: dict[str, Callable[[Datasets], shapely.Geometry]] = {
+SECTOR_REACH_DEG = 0.02
+"""How far (about 2 km) a district's admin-1 outline may lie from the admin-0 border and still
+count as meeting it: the two Natural Earth layers are drawn separately and do not coincide."""
+
+
+def shared_border(data: Datasets, country_a: str, country_b: str) -> shapely.Geometry:
+    """The land border of two countries exactly as Natural Earth draws it: the admin-0 arcs both
+    outlines use (unsimplified), merged into lines."""
+    shared = data.admin0.arc_ids(country_a) & data.admin0.arc_ids(country_b)
+    if not shared:
+        raise ValueError(f"{country_a} and {country_b} share no border in Natural Earth admin-0")
+    return line_merge(MultiLineString([data.admin0.arcs[i] for i in sorted(shared)]))
+
+
+def border_sector(data: Datasets, district: list[str], facing: str,
+                  country: str = "AZE") -> shapely.Geometry:
+    """The stretch of `country`'s border with `facing` that runs along the given admin-1
+    district(s): where a claim names a district's "direction" on the state border, this is the
+    line it points at. The border is admin-0's own; the district only selects the stretch, taken
+    within SECTOR_REACH_DEG of the district's outline."""
+    area = _admin1(data, *district).buffer(SECTOR_REACH_DEG)
+    sector = shared_border(data, country, facing).intersection(area)
+    lines = [part for part in getattr(sector, "geoms", [sector])
+             if part.geom_type in ("LineString", "MultiLineString") and not part.is_empty]
+    if not lines:
+        raise ValueError(f"districts {district} do not meet the {country}–{facing} border")
+    return line_merge(unary_union(lines))
+
+
+def border_between(data: Datasets, start: Point, end: Point, country: str = "ARM",
+                   neighbour: str = "AZE") -> shapely.Geometry:
+    """The border of `country` with `neighbour` from the point on it nearest `start` to the one
+    nearest `end`, along the border: "along the entire border line from Sotk to Goris"."""
+    border = shared_border(data, country, neighbour)
+    parts = list(getattr(border, "geoms", [border]))
+    line = min(parts, key=lambda part: part.distance(start) + part.distance(end))
+    a, b = sorted((line.project(start), line.project(end)))
+    return substring(line, a, b)
+
+
+OPS: dict[str, Callable[..., shapely.Geometry]] = {
     "caspian-sea": caspian_sea,
     "iran-drill-area": iran_drill_area,
     "nakhchivan-exclave": nakhchivan_exclave,
     "former-nkao": former_nkao,
     "kalbajar-outside-nkao": kalbajar_outside_nkao,
     "peacekeeping-area-2022": peacekeeping_area_2022,
+    "border-sector": border_sector,
+    "border-between": border_between,
 }
 """Every op a recipe may name."""

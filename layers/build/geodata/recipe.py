@@ -1,7 +1,8 @@
 """Recipes -> features: read a recipe file, check what only the build can, resolve geometry.
 
-A recipe never holds coordinates; it names dataset rows (GeoNames places, Natural Earth codes) or
-an op from `ops.py`. Every error names the recipe file and the feature id, because the person
+A recipe never holds coordinates; it names dataset rows (GeoNames places, Natural Earth codes), a
+page registered in the sources whose published coordinate it takes (`published`), or an op from
+`ops.py`. Every error names the recipe file and the feature id, because the person
 fixing it edits that file. The properties are validated afterwards, with every other layer, by
 `layers.data.validate` (see `build.py`). Imports `layers.data.schema` and `layers.build` modules.
 """
@@ -18,12 +19,15 @@ from shapely.ops import unary_union
 
 from layers.build.geodata.countries import country, detail_zone
 from layers.build.geodata.datasets import Datasets
-from layers.build.geodata.geometry import GRID, Bounds, drop_islets, finish
+from layers.build.geodata.geometry import GRID, Bounds, distance_km, drop_islets, finish
 from layers.build.geodata.ops import OPS
 from layers.data.schema import OPTIONAL
 
 LINE_KINDS = ("line", "multiline")
-GEOMETRY_KINDS = ("geonames", "admin0", "admin1", "op", *LINE_KINDS)
+GEOMETRY_KINDS = ("geonames", "published", "admin0", "admin1", "op", *LINE_KINDS)
+GEONAMES_SOURCE = "geonames-cities1000"
+BUILT_PROPERTIES = ("gazetteer",)
+"""Properties the build writes itself; a recipe that sets one is told so."""
 
 
 class BuildError(Exception):
@@ -77,17 +81,22 @@ def build_checks(props: dict, geometry: object) -> list[str]:
     """
     for key in [k for k in OPTIONAL if k in props and props[k] is None]:
         del props[key]
+    problems = [f"{key}: is written by the build, not the recipe"
+                for key in BUILT_PROPERTIES if key in props]
     kinds = [k for k in LINE_KINDS if isinstance(geometry, dict) and k in geometry]
     if kinds and props.get("precision") != "schematic":
-        return ["precision: a line through GeoNames nodes must be 'schematic'"]
-    return []
+        problems.append("precision: a line through GeoNames nodes must be 'schematic'")
+    return problems
 
 
 class Resolver:
-    """Turns geometry recipes into shapely geometry against the loaded datasets."""
+    """Turns geometry recipes into shapely geometry against the loaded datasets and the pages
+    registered in the sources (for places the datasets lack)."""
 
-    def __init__(self, data: Datasets, full_detail: bool = False) -> None:
+    def __init__(self, data: Datasets, full_detail: bool = False,
+                 sources: dict[str, dict] | None = None) -> None:
         self.data = data
+        self.sources = sources or {}
         self.zone: Bounds = detail_zone(data.admin0)
         self.full_detail = full_detail
         """Ignore every recipe's `simplify` and do not snap to the grid: the dataset geometry
@@ -112,9 +121,39 @@ class Resolver:
         return tolerances
 
     def node(self, spec: dict) -> tuple[float, float]:
-        """A GeoNames position for `{"name": ..., "cc": ..., "admin1"?: ...}`."""
+        """A line node: a GeoNames position for `{"name": ..., "cc": ..., "admin1"?: ...}`, or a
+        published coordinate for `{"published": "<page source id>"}`."""
+        if "published" in spec:
+            return self.published(spec["published"])
         place = self.data.gazetteer.lookup(spec["name"], spec["cc"], spec.get("admin1"))
         return (place.lon, place.lat)
+
+    def published(self, source_id: str) -> tuple[float, float]:
+        """(lon, lat) a registered page published for a place the datasets lack."""
+        source = self.sources.get(source_id)
+        if source is None or not isinstance(source.get("coordinates"), dict):
+            raise KeyError(f"{source_id!r} is not a source with published coordinates")
+        return (float(source["coordinates"]["lon"]), float(source["coordinates"]["lat"]))
+
+    def gazetteer(self, geometry: dict, point: Point) -> dict:
+        """Which gazetteer entry placed a point, and how far the drawn point lies from it.
+
+        A GeoNames point is its own row (0 km). A published coordinate is its page's place,
+        unless the recipe names a GeoNames row to measure against (`"gazetteer": {"name",
+        "cc"}`): then the distance says how far the dataset's point is from where we draw.
+        """
+        if "geonames" in geometry:
+            spec = geometry["geonames"]
+            entry, source, position = spec["name"], GEONAMES_SOURCE, self.node(spec)
+        elif isinstance(geometry.get("gazetteer"), dict):
+            spec = geometry["gazetteer"]
+            entry, source, position = spec["name"], GEONAMES_SOURCE, self.node(spec)
+        else:
+            page = self.sources[geometry["published"]]
+            entry, source = str(page.get("place", page["name"])), geometry["published"]
+            position = self.published(geometry["published"])
+        return {"name": entry, "source": source,
+                "distance_km": round(distance_km((point.x, point.y), position), 2)}
 
     def resolve(self, geometry: dict, arc_tolerance: dict[int, float]) -> shapely.Geometry:
         """Shapely geometry for one geometry recipe (raises KeyError/ValueError on bad names)."""
@@ -124,6 +163,8 @@ class Resolver:
         kind = kinds[0]
         if kind == "geonames":
             return Point(self.node(geometry["geonames"]))
+        if kind == "published":
+            return Point(self.published(geometry["published"]))
         if kind == "line":
             return LineString([self.node(n) for n in geometry["line"]])
         if kind == "multiline":
@@ -145,7 +186,15 @@ class Resolver:
             return self.simplified(unary_union(found), geometry)
         if geometry["op"] not in OPS:
             raise KeyError(f"unknown op {geometry['op']!r}; known: {', '.join(OPS)}")
-        return self.simplified(OPS[geometry["op"]](self.data), geometry)
+        params = {key: self._param(value) for key, value in geometry.items()
+                  if key not in ("op", "simplify")}
+        return self.simplified(OPS[geometry["op"]](self.data, **params), geometry)
+
+    def _param(self, value: object) -> object:
+        """An op's parameter, with a place (`{"name", "cc"}` or `{"published"}`) as a Point."""
+        if isinstance(value, dict) and ("published" in value or {"name", "cc"} <= set(value)):
+            return Point(self.node(value))
+        return value
 
     def simplified(self, geometry: shapely.Geometry, recipe: dict) -> shapely.Geometry:
         """Apply a recipe's own `simplify` (topology-preserving) to non-arc geometry."""
@@ -175,6 +224,9 @@ def build_layer(recipe: Recipe, resolver: Resolver) -> tuple[list[dict], list[st
             geometry = finish(resolved, resolver.grid)
             if geometry.is_empty or not geometry.is_valid:
                 problems.append("geometry is empty or invalid after rounding")
+            elif geometry.geom_type == "Point":
+                feature["properties"]["gazetteer"] = resolver.gazetteer(
+                    feature["geometry"], geometry)
         except (KeyError, ValueError, TypeError) as error:
             problems.append(error.args[0] if error.args else repr(error))
         if problems:
