@@ -295,9 +295,13 @@ CROSS_RULES = [
     pytest.param("reported-strike", lambda p: p["claims"][0].update(
                      words="positions in the direction\n  of the fixture"),
                  None, id="claim-words-may-wrap"),
-    pytest.param("reported-strike", lambda p: p["claims"][0].update(date="2022-09-14"),
-                 "[september-2022] reported-strike.claims[0].date: 2022-09-14 lies outside the "
-                 "statement's date 2022-09-13", id="claim-within-its-statement"),
+    pytest.param("reported-strike", lambda p: (p.update(date="2022-09-13/2022-09-14"),
+                                               p["claims"][0].update(date="2022-09-14")),
+                 "[september-2022] reported-strike.claims[0].date: 2022-09-14 is after the "
+                 "statement's date 2022-09-13", id="claim-not-after-its-statement"),
+    pytest.param("reported-strike", setting("date", "2022-09-14"),
+                 "[september-2022] reported-strike.date: 2022-09-14 does not cover the dates of "
+                 "its claims", id="date-covers-the-claims"),
     pytest.param("reported-strike", setting("counter_claims", ["baku"]),
                  "[september-2022] reported-strike.counter_claims[0]: baku is not a claim of the "
                  "other side", id="counter-claim-other-side"),

@@ -187,7 +187,7 @@ def _claim_problems(props: dict, catalog: Catalog) -> Iterator[tuple[str, str]]:
         if claim["statement"] not in (props.get("sources") or []):
             yield f"{field}.statement", f"{claim['statement']!r} is missing from sources"
         by = props.get("reported_by")
-        if isinstance(by, str) and statement.get("by") != by:
+        if isinstance(by, str) and statement.get("by") not in reporters(by):
             yield f"{field}.statement", (f"is a statement by {statement.get('by')!r}, not by "
                                          f"{props.get('reported_by')!r}")
         words = claim.get("words")
@@ -196,9 +196,15 @@ def _claim_problems(props: dict, catalog: Catalog) -> Iterator[tuple[str, str]]:
             yield f"{field}.words", f"do not occur in the words registered for {claim['statement']}"
         claimed, stated = (date_span(claim.get("date") or ""),
                            date_span(str(statement.get("date") or "")))
-        if claimed and stated and not (stated[0] <= claimed[0] and claimed[1] <= stated[1]):
-            yield f"{field}.date", (f"{claim['date']} lies outside the statement's date "
+        if claimed and stated and claimed[1] > stated[1]:  # a statement speaks of its past
+            yield f"{field}.date", (f"{claim['date']} is after the statement's date "
                                     f"{statement.get('date')}")
+    if isinstance(props.get("date"), str) and isinstance(claims, list):
+        span = date_span(props["date"])
+        claimed = [date_span(c["date"]) for c in claims
+                   if isinstance(c, dict) and isinstance(c.get("date"), str)]
+        if span and any(c and not (span[0] <= c[0] and c[1] <= span[1]) for c in claimed):
+            yield "date", f"{props['date']} does not cover the dates of its claims"
 
     side = CLAIM_SIDES.get(props.get("category"))
     counter = props.get("counter_claims") if side is not None else None
@@ -275,6 +281,12 @@ def _is_coordinate(value: object) -> bool:
     lat, lon = value.get("lat"), value.get("lon")
     return (isinstance(lat, int | float) and isinstance(lon, int | float)
             and -90 <= lat <= 90 and -180 <= lon <= 180)
+
+
+def reporters(reported_by: str) -> list[str]:
+    """Who made a feature's claims: `reported_by` names one, or several joined by "; " (all of
+    one side, e.g. a ministry and a town hall about the same village)."""
+    return [part.strip() for part in reported_by.split(";") if part.strip()]
 
 
 def _spaced(text: str) -> str:
