@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -57,6 +58,20 @@ def test_default_storyboard_loads_without_issue(real_catalog, article):
         assert item.passages, f"{item.title} quotes nothing"
         assert item.frame_features, f"{item.title} is framed by typed coordinates"
         assert item.notes
+
+
+# "8 scenes", "Eight scenes", "nine scenes": a count typed into a storyboard's text.
+TYPED_SCENE_COUNT = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+scenes?\b",
+    re.IGNORECASE)
+
+
+def test_default_storyboard_types_no_scene_count(real_catalog, article):
+    """The handouts show the number of scenes they hold; a count typed into the title or the
+    description would disagree with them as soon as a scene is added or dropped."""
+    storyboard, _ = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
+    for text in (storyboard.title, storyboard.description):
+        assert not TYPED_SCENE_COUNT.search(text), text
 
 
 def test_a_valid_scene_resolves_its_frame_from_the_feature(parse, real_catalog, article):
