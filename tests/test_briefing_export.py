@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from layers.briefing.export_html import MissingAssets, export_html
+from layers.briefing.export_html import MissingAssets, export_html, scene_count
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.storyboard import (
     DEFAULT_STORYBOARD,
@@ -130,6 +130,47 @@ def test_pdf_scene_pages_give_full_references(pdf, storyboard, real_catalog, art
             reference = article.reference(n)
             assert reference.title.replace(" ", "") in page
             assert reference.url.replace(" ", "") in page
+
+
+def _three_scenes(real_catalog: Catalog, article: Article) -> Storyboard:
+    """A storyboard of three scenes whose description types a different count, as the default
+    once did ("Eight scenes" over more or fewer): the handouts must show the real one."""
+    raw = {"title": "Three", "description": "Eight scenes that follow the article.",
+           "scenes": [{"title": f"Scene {letter}", "frame": {"features": ["armenia"]},
+                       "layers": ["borders"], "passages": [{"paragraph": "p1", "sentence": 0}]}
+                      for letter in "ABC"]}
+    storyboard, issues = parse_storyboard(raw, real_catalog, article)
+    assert issues == [] and len(storyboard.scenes) == 3
+    return storyboard
+
+
+def test_scene_count_is_counted():
+    assert [scene_count(n) for n in (0, 1, 3)] == ["0 scenes", "1 scene", "3 scenes"]
+
+
+def test_html_header_counts_the_scenes(real_catalog, article):
+    storyboard = _three_scenes(real_catalog, article)
+    page = export_html(storyboard, real_catalog, article)
+    header = page.split("<header>")[1].split("</header>")[0]
+    assert f'<p class="description scene-count">{len(storyboard.scenes)} scenes</p>' in header
+    assert page.count('<article class="scene"') == len(storyboard.scenes)
+    assert f"Scene 3 of {len(storyboard.scenes)}" in page and "Scene 4 of" not in page
+    assert f"1 / {len(storyboard.scenes)}" in page
+
+
+def test_pdf_title_page_counts_the_scenes(real_catalog, article):
+    storyboard = _three_scenes(real_catalog, article)
+    reader = PdfReader(io.BytesIO(export_pdf(storyboard, real_catalog, article)))
+    title_page = _normalised(reader.pages[0].extract_text())
+    assert f"{len(storyboard.scenes)} scenes" in title_page
+    assert len(reader.pages) == len(storyboard.scenes) + 2
+    assert f"Scene 3 of {len(storyboard.scenes)}" in _normalised(reader.pages[3].extract_text())
+
+
+def test_default_handouts_count_the_default_scenes(html, pdf, storyboard):
+    count = scene_count(len(storyboard.scenes))
+    assert f'<p class="description scene-count">{count}</p>' in html
+    assert count in _normalised(pdf.pages[0].extract_text())
 
 
 def test_cli_exports_the_default_storyboard(tmp_path, capsys):

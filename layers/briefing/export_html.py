@@ -77,6 +77,12 @@ class MissingAssets(FileNotFoundError):
     """Leaflet is not in static/vendor/: the export cannot inline it."""
 
 
+def scene_count(count: int) -> str:
+    """How the handouts state the number of scenes ("1 scene", "8 scenes"): always counted from
+    the storyboard, never typed, so it cannot disagree with the scenes shown."""
+    return f"{count} scene" if count == 1 else f"{count} scenes"
+
+
 def export_html(
     storyboard: Storyboard, catalog: Catalog, article: Article, vendor_dir: Path = VENDOR_DIR
 ) -> str:
@@ -87,6 +93,7 @@ def export_html(
     return _TEMPLATES.get_template("handout.html").render(
         storyboard=storyboard,
         scenes=[_scene(scene, catalog, article) for scene in storyboard.scenes],
+        scene_count=scene_count(len(storyboard.scenes)),
         leaflet_css=Markup(leaflet_css),
         leaflet_js=Markup(leaflet_js),
         leaflet_version=LEAFLET_JS.split("/")[1],

@@ -40,6 +40,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from layers.briefing.export_html import scene_count
 from layers.briefing.storyboard import Scene, Storyboard, passage_text, scene_citations
 from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer, Style
@@ -99,7 +100,7 @@ def _title_page(storyboard: Storyboard, article: Article) -> Figure:
     blocks = [_Block(storyboard.title, size=2.0, bold=True)]
     if storyboard.description:
         blocks.append(_Block(storyboard.description, size=1.15, gap_before=1.0))
-    blocks.append(_Block("Scenes", size=1.2, bold=True, gap_before=1.5))
+    blocks.append(_Block(scene_count(len(storyboard.scenes)), size=1.2, bold=True, gap_before=1.5))
     blocks.extend(_Block(f"{number}. {scene.title}", size=1.1, gap_before=0.3)
                   for number, scene in enumerate(storyboard.scenes, start=1))
     blocks.append(_Block(
