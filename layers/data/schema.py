@@ -63,13 +63,34 @@ CATEGORIES = (
     "pipeline",
     "claim-armenia",
     "claim-azerbaijan",
+    "claim-armenia-origin",
+    "claim-azerbaijan-origin",
     "drill-area",
 )
 """The categories in use (geodata/README.md); a new kind of thing is added here first."""
 
-CLAIM_SIDES: dict[str, str] = {"claim-armenia": "Armenia", "claim-azerbaijan": "Azerbaijan"}
-"""Claim categories by the side whose officials made the claim. Both are drawn, labelled and
-checked alike: a claim is what someone said about a place on a date, never a finding of ours."""
+CLAIM_SIDES: dict[str, str] = {
+    "claim-armenia": "Armenia",
+    "claim-azerbaijan": "Azerbaijan",
+    "claim-armenia-origin": "Armenia",
+    "claim-azerbaijan-origin": "Azerbaijan",
+}
+"""Claim categories by the side whose officials made the claim: a place they said was fired on,
+or (`-origin`) one they said fire came from. Both sides are drawn, labelled and checked alike: a
+claim is what someone said about a place on a date, never a finding of ours."""
+
+CATEGORY_LABELS: dict[str, str] = {
+    "claim-armenia": "claim by Armenian officials",
+    "claim-azerbaijan": "claim by Azerbaijani officials",
+    "claim-armenia-origin": "claimed origin of fire, by Armenian officials",
+    "claim-azerbaijan-origin": "claimed origin of fire, by Azerbaijani officials",
+}
+"""How a category reads in a tooltip or badge, where its id would not do."""
+
+
+def category_label(category: str) -> str:
+    """A category as people read it: "claim by Armenian officials", "rail line"."""
+    return CATEGORY_LABELS.get(category, category.replace("-", " "))
 
 CONTESTED_CATEGORIES = tuple(CLAIM_SIDES)
 """Categories whose features are claims by one side, so they must say who made the claim."""
@@ -198,7 +219,7 @@ def _value_problems(props: dict) -> Iterator[tuple[str, str]]:
                          "registered statement")
     claim_keys = [key for key in ("claims", "counter_claims") if props.get(key)]
     if category not in CONTESTED_CATEGORIES and claim_keys:
-        yield claim_keys[0], "only claim features (claim-armenia, claim-azerbaijan) carry it"
+        yield claim_keys[0], f"only claim features ({', '.join(CLAIM_SIDES)}) carry it"
     if precision in DERIVED_PRECISIONS and not _filled(props.get("derivation")):
         yield "derivation", f"is required for {precision} geometry (how it was made)"
 

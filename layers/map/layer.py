@@ -18,6 +18,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from layers.data.catalog import Layer, geometry_kind
+from layers.data.schema import category_label
 from layers.html import markup
 from layers.map.style import path_options
 
@@ -44,7 +45,7 @@ def tooltip_html(feature_id: str, name: str, category: str, precision: str) -> s
     feature by id instead of asking the browser for its (possibly megabyte-sized) GeoJSON.
     """
     return (f"<b>{markup.text(name)}</b><br>"
-            f"<small>{markup.text(category.replace('-', ' '))} · {markup.text(precision)}</small>"
+            f"<small>{markup.text(category_label(category))} · {markup.text(precision)}</small>"
             f'<span style="display:none">[[id:{markup.text(feature_id)}]]</span>')
 
 

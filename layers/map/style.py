@@ -70,6 +70,8 @@ def path_options(style: Style, precision: str, point: bool = False) -> dict[str,
         "fillOpacity": style.fill_opacity,
         "opacity": LINE_OPACITY,
     }
+    if style.fill_opacity <= 0:
+        options["fill"] = False  # a ring: only its stroke is drawn, and only it takes clicks
     dash = dash_array(precision)
     if dash is not None:
         options["dashArray"] = dash

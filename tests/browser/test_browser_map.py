@@ -48,7 +48,7 @@ def quoted_point() -> QuotedPoint:
     for feature in catalog.features:
         if feature.layer.id != QUOTED_LAYER or feature.geometry.geom_type != "Point":
             continue
-        built = build_card(feature, article, index, catalog.sources)
+        built = build_card(feature, article, index, catalog)
         if built.passages and built.references:
             return QuotedPoint(built.id, feature.geometry.y, feature.geometry.x,
                                len(built.passages), len(built.references))
