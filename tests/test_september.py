@@ -91,11 +91,15 @@ def test_azerbaijani_directions_are_drawn_on_the_state_border_not_at_district_to
     sectors = [(props, g) for props, g in claims if props["category"] == "claim-azerbaijan"]
     assert {props["id"] for props, _ in sectors} >= {
         "dashkasan-direction", "kalbajar-direction", "lachin-direction", "zangilan-direction"}
+    azerbaijan = real_catalog.feature("azerbaijan").geometry
     for props, geometry in sectors:
-        assert geometry.geom_type in ("LineString", "MultiLineString")
-        assert armenia.boundary.hausdorff_distance(geometry) > 0  # a stretch, not the whole
-        assert geometry.distance(armenia.boundary) < 1e-6, props["id"]
+        assert geometry.geom_type in ("Polygon", "MultiPolygon")  # a band along the border
+        assert geometry.distance(armenia.boundary) < 1e-3, props["id"]
+        assert geometry.intersection(armenia).area < 0.01 * geometry.area  # on Azerbaijan's side
+        assert geometry.intersection(azerbaijan).area > 0.95 * geometry.area
         assert "border" in props["derivation"]
+    band = real_catalog.feature("sotk-goris-border").geometry  # Armenia's claim, its own side
+    assert band.intersection(armenia).area > 0.95 * band.area
 
 
 @pytest.mark.parametrize(("armenian", "azerbaijani"), NAMED_BY_BOTH)

@@ -8,7 +8,9 @@ questioned. What a feature using an op is depends on the rule: `nakhchivan-excla
 none is a surveyed boundary (`approximate`); `iran-drill-area` is a drawing choice (`schematic`).
 `border-sector` and `border-between` take parameters from the recipe (`{"op": "border-sector",
 "district": ["AZ-KAL"], "facing": "ARM"}`): a stretch of Natural Earth's own border chosen by a
-district or by two places, which stands for a "direction" a statement names (`approximate`).
+district or by two places, which stands for a "direction" a statement names (`approximate`);
+`border-band` draws such a stretch as a band on one side of the border (`schematic`: the width
+is a drawing choice).
 
 Imports only `layers.build.geodata` modules.
 """
@@ -179,6 +181,33 @@ def border_between(data: Datasets, start: Point, end: Point, country: str = "ARM
     return substring(line, a, b)
 
 
+BAND_M = 3_000
+"""Width of a border band: a drawing choice, wide enough to see and click at regional zoom."""
+
+
+def border_band(data: Datasets, side: str, facing: str, district: list[str] | None = None,
+                start: Point | None = None, end: Point | None = None) -> shapely.Geometry:
+    """A band BAND_M wide on `side`'s side of its border with `facing`, along the stretch a
+    district (`border-sector`) or two places (`border-between`) select.
+
+    Why a band and not the line: a claim about positions on one side of the border belongs on
+    that side, and both sides' claims about the same stretch then lie side by side instead of
+    one hiding the other. Buffered in UTM zone 38N (EPSG:32638) so the width is in metres.
+    """
+    import geopandas as gpd
+
+    if district is not None:
+        stretch = border_sector(data, district, facing, country=side)
+    elif start is not None and end is not None:
+        stretch = border_between(data, start, end, country=side, neighbour=facing)
+    else:
+        raise ValueError("border-band needs a district, or a start and an end")
+    shapes = gpd.GeoSeries([stretch, country(data.admin0, side)], crs="EPSG:4326").to_crs(
+        "EPSG:32638")
+    band = shapes.iloc[0].buffer(BAND_M, cap_style="flat").intersection(shapes.iloc[1])
+    return gpd.GeoSeries([band], crs="EPSG:32638").to_crs("EPSG:4326").iloc[0]
+
+
 OPS: dict[str, Callable[..., shapely.Geometry]] = {
     "caspian-sea": caspian_sea,
     "iran-drill-area": iran_drill_area,
@@ -188,5 +217,6 @@ OPS: dict[str, Callable[..., shapely.Geometry]] = {
     "peacekeeping-area-2022": peacekeeping_area_2022,
     "border-sector": border_sector,
     "border-between": border_between,
+    "border-band": border_band,
 }
 """Every op a recipe may name."""
