@@ -138,3 +138,26 @@ def test_the_map_does_not_present_the_towns_as_the_articles_cities(claims):
         assert not any("cities deep in Armenia" in link["phrase"] for link in props["article"])
     armenian = [props for props, _ in claims if CLAIM_SIDES[props["category"]] == "Armenia"]
     assert all("author's wording" in props["description"] for props in armenian)
+
+
+def test_the_handouts_say_whose_claim_a_highlighted_place_is(real_catalog, article):
+    """Outside its card a claim still carries its attribution: in the HTML handout's list and
+    tooltips and in the PDF's list of outlined places."""
+    import io
+
+    from pypdf import PdfReader
+
+    from layers.briefing.export_html import export_html
+    from layers.briefing.export_pdf import export_pdf
+    from layers.briefing.storyboard import parse_storyboard
+
+    scene = {"title": "Claims", "frame": {"features": ["goris", "lachin-direction"]},
+             "layers": ["september-2022"], "highlight": ["goris", "lachin-direction"]}
+    board, issues = parse_storyboard({"title": "T", "scenes": [scene]}, real_catalog, article)
+    assert not issues
+    html = export_html(board, real_catalog, article)
+    assert "Goris (claim by Armenian officials)" in html
+    assert "Lachin direction (state border) (claim by Azerbaijani officials)" in html
+    page = " ".join(PdfReader(io.BytesIO(export_pdf(board, real_catalog, article)))
+                    .pages[1].extract_text().split())
+    assert "Goris (claim by Armenian officials)" in page

@@ -41,6 +41,7 @@ from layers.briefing.storyboard import (
 )
 from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer
+from layers.data.schema import attributed_name
 from layers.html.references import references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import MAP_CSS, MAP_JS
@@ -114,7 +115,8 @@ def _scene(scene: Scene, catalog: Catalog, article: Article) -> dict[str, object
                       "number": article.paragraph(ref.paragraph).number}
                      for ref in scene.passages],
         "notes": scene.notes,
-        "highlighted": [catalog.feature(fid).properties["name"] for fid in scene.highlight],
+        "highlighted": [attributed_name(catalog.feature(fid).properties)
+                        for fid in scene.highlight],
         "legend": Markup("".join(entry_html(entry) for entry in legend)),
         "citations": Markup(references_html(
             article.reference(n) for n in scene_citations(scene, article))),
@@ -200,7 +202,7 @@ def _layer_items(layer: Layer) -> list[dict]:
         style = layer.style_for(row.category)
         point = row.geometry.geom_type == "Point"
         items.append(_item(row.geometry, path_options(style, row.precision, point), style.radius,
-                           row.name))
+                           attributed_name(row._asdict())))
     return items
 
 
@@ -210,6 +212,6 @@ def _highlight_items(layer: Layer, props: dict, geometry: BaseGeometry) -> list[
     style = layer.style_for(props["category"])
     point = geometry.geom_type == "Point"
     return [_item(geometry, halo_options(style, props["precision"], point),
-                  halo_style(style).radius, props["name"]),
+                  halo_style(style).radius, attributed_name(props)),
             _item(geometry, path_options(style, props["precision"], point), style.radius,
-                  props["name"])]
+                  attributed_name(props))]

@@ -44,6 +44,7 @@ from layers.briefing.export_html import scene_count
 from layers.briefing.storyboard import Scene, Storyboard, passage_text, scene_citations
 from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer, Style
+from layers.data.schema import attributed_name
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.style import (
     BASEMAP_STYLES,
@@ -135,7 +136,8 @@ def _scene_page(number: int, total: int, scene: Scene, catalog: Catalog, article
         blocks.append(_Block("Speaker notes", bold=True, gap_before=0.9))
         blocks.append(_Block(scene.notes))
     if scene.highlight:
-        names = ", ".join(catalog.feature(fid).properties["name"] for fid in scene.highlight)
+        names = ", ".join(attributed_name(catalog.feature(fid).properties)
+                          for fid in scene.highlight)
         blocks.append(_Block(f"Outlined in black: {names}", size=0.85, italic=True,
                              gap_before=0.6))
     numbers = scene_citations(scene, article)

@@ -92,6 +92,14 @@ def category_label(category: str) -> str:
     """A category as people read it: "claim by Armenian officials", "rail line"."""
     return CATEGORY_LABELS.get(category, category.replace("-", " "))
 
+
+def attributed_name(props: dict) -> str:
+    """A feature's name as a list or a label shows it: a claim always says whose claim it is
+    ("Goris (claim by Armenian officials)"), wherever it appears without its card."""
+    name = str(props.get("name", props.get("id", "")))
+    category = props.get("category")
+    return f"{name} ({category_label(category)})" if category in CONTESTED_CATEGORIES else name
+
 CONTESTED_CATEGORIES = tuple(CLAIM_SIDES)
 """Categories whose features are claims by one side, so they must say who made the claim."""
 
