@@ -57,7 +57,9 @@ def test_check_lists_every_problem_on_its_own_line_and_exits_1(
 
     assert main(["check", "--geodata", str(geodata)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "check failed: 2 problems",
+        "check failed: 3 problems",
+        "[borders] armenia.supports: says nothing of cited reference [12]: note what supports "
+        "this",
         "[borders] armenia.citations[0]: [12] is not one of the article's references [1]–[11]",
         "[borders] armenia.sources[0]: 'somewhere' is not an id in sources.json nor 'article [n]'",
     ]

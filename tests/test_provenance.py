@@ -65,5 +65,5 @@ def test_dataset_table_has_one_row_per_source_with_its_users(catalog):
     fixture = frame.set_index("name").loc["Fixture dataset"]
     assert fixture["home"] == "https://example.org/"
     users = sum("fixture-dataset" in props["sources"] for _, props, _ in catalog.features)
-    assert fixture["features"] == users == 7
-    assert frame.set_index("name").loc["Fixture ministry statement", "features"] == 0
+    assert fixture["features"] == users == 8
+    assert frame.set_index("name").loc["Fixture ministry statement", "features"] == 1
