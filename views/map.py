@@ -139,7 +139,7 @@ if selected is not None:
 camera = st.session_state.camera
 st.title("Caucasus Briefing Map", anchor=False)
 st.caption(
-    "The fighting of 13 September 2022, the corridors at stake, and who says what. Click a "
+    "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
     "feature, or find a place in the sidebar, to read what the article says."
 )
 st_folium(
