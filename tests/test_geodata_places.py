@@ -17,8 +17,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+import pyproj
 import pytest
 import reverse_geocoder
+import shapely
+from shapely.geometry import LineString, Point, shape
+from shapely.ops import substring
 
 from layers.data.article import load_article
 
@@ -73,6 +78,11 @@ def gazetteer() -> dict[tuple[str, str], list[dict[str, str]]]:
         for row in csv.DictReader(handle):
             index.setdefault((row["name"].strip(), row["cc"].strip()), []).append(row)
     return index
+
+
+def node_position(node: dict) -> tuple[float, float]:
+    """(lon, lat) of a recipe node: a registered page's published coordinate, or a GeoNames row."""
+    return published_position(node["published"]) if "published" in node else geonames_position(node)
 
 
 def geonames_position(node: dict) -> tuple[float, float]:
@@ -142,7 +152,8 @@ def built_segments(geometry: dict) -> list[list[list[float]]]:
     ids=lambda v: v["properties"]["id"] if isinstance(v, dict) else v,
 )
 def test_routes_run_through_their_listed_nodes(layer: str, feature: dict) -> None:
-    """Every vertex of a schematic route is the GeoNames position of its listed node, in order."""
+    """Every vertex of a schematic route is the position of its listed node, in order: a GeoNames
+    row or a registered page's published coordinate."""
     props = built_by_id(layer)[feature["properties"]["id"]]["properties"]
     assert props["precision"] == "schematic" and props["derivation"]
     drawn = built_segments(built_by_id(layer)[props["id"]]["geometry"])
@@ -151,7 +162,7 @@ def test_routes_run_through_their_listed_nodes(layer: str, feature: dict) -> Non
     for vertices, nodes in zip(drawn, listed, strict=True):
         assert len(vertices) == len(nodes)
         for vertex, node in zip(vertices, nodes, strict=True):
-            lon, lat = geonames_position(node)
+            lon, lat = node_position(node)
             assert abs(vertex[0] - lon) <= VERTEX_TOLERANCE_DEG, node
             assert abs(vertex[1] - lat) <= VERTEX_TOLERANCE_DEG, node
 
@@ -213,3 +224,165 @@ def test_every_place_the_article_names_is_mapped_or_explained() -> None:
             assert set(place["features"]) <= existing, place["place"]
         else:
             assert place["reason"].strip(), place["place"]
+
+
+# --- the territories and places of issue 9: Lachin, the Aras railway, the 2022 link, names, dates
+
+REGISTRY = GEODATA / "build" / "registry.json"
+
+
+@cache
+def registered() -> dict[str, dict]:
+    """The sources of the registry, by id."""
+    sources = json.loads(REGISTRY.read_text(encoding="utf-8"))["sources"]
+    return {source["id"]: source for source in sources}
+
+
+def published_position(page: str) -> tuple[float, float]:
+    """(lon, lat) a registered page published."""
+    coordinates = registered()[page]["coordinates"]
+    return float(coordinates["lon"]), float(coordinates["lat"])
+
+
+@cache
+def country_outline(ident: str):
+    """A country as the borders layer draws it (shapely), e.g. `iran`."""
+    return shape(built_by_id("borders")[ident]["geometry"])
+
+
+UTM_38N = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32638", always_xy=True).transform
+
+
+def metric(geometry):
+    """A lon/lat shapely geometry in UTM zone 38N metres."""
+    return shapely.transform(geometry, lambda xy: np.column_stack(UTM_38N(*xy.T)))
+
+
+def test_lachin_is_drawn_on_the_town_not_on_geonames_lacin() -> None:
+    """GeoNames' 'Lacin' lies 4.7 km south of Lachin town: the point is the published coordinate
+    (within 2 km of it), and its gazetteer entry says how far GeoNames' row is."""
+    lachin = built_by_id("nagorno-karabakh")["lachin"]
+    props, point = lachin["properties"], tuple(lachin["geometry"]["coordinates"])
+    assert km_between(point, published_position("page:lachin")) <= POINT_TOLERANCE_KM
+    assert km_between(point, geonames_position({"name": "Lacin", "cc": "AZ"})) > 4.5
+    assert props["gazetteer"]["name"] == "Lacin" and props["gazetteer"]["distance_km"] > 4.5
+    assert props["precision"] == "approximate" and "page:lachin" in props["sources"]
+    assert "Berdzor" in props["name"]
+
+
+def test_the_lachin_corridor_runs_through_lachin_town() -> None:
+    vertices = built_by_id("nagorno-karabakh")["lachin-corridor"]["geometry"]["coordinates"]
+    town = published_position("page:lachin")
+    assert min(km_between(tuple(v), town) for v in vertices) < 0.01
+
+
+def railway() -> LineString:
+    return LineString(built_by_id("railways")["soviet-era-railway"]["geometry"]["coordinates"])
+
+
+def railway_between(a: tuple[float, float], b: tuple[float, float]) -> LineString:
+    """The drawn railway from the vertex at `a` to the vertex at `b`."""
+    line = railway()
+    start, end = sorted((line.project(Point(a)), line.project(Point(b))))
+    return substring(line, start, end)
+
+
+ARAS_KM = 5.0
+"""How far from Natural Earth's border on the Aras a straight segment between two riverside
+stations may stray (measured 4.1 km at most, where the river bends between Horadiz and Mincivan)."""
+
+
+def test_the_soviet_railway_follows_the_aras_from_horadiz_to_julfa() -> None:
+    """Every point of the line between Horadiz and Julfa lies within ARAS_KM of Iran's outline,
+    which along this stretch is the Aras."""
+    stretch = metric(railway_between(geonames_position({"name": "Horadiz", "cc": "AZ"}),
+                                     geonames_position({"name": "Culfa", "cc": "AZ"})))
+    iran = metric(country_outline("iran")).boundary
+    samples = [stretch.interpolate(i / 400, normalized=True) for i in range(401)]
+    assert max(iran.distance(p) for p in samples) / 1000 < ARAS_KM
+
+
+def test_the_soviet_railway_no_longer_cuts_across_armenia_or_near_kapan() -> None:
+    """The old drawing ran straight from Horadiz to Meghri, 26 km across Armenia and 21 km from
+    Kapan; now Horadiz to Ağbənd lies wholly outside Armenia, and the line keeps 30 km from
+    Kapan."""
+    armenia = country_outline("armenia")
+    east = railway_between(geonames_position({"name": "Horadiz", "cc": "AZ"}),
+                           published_position("page:aghband"))
+    assert metric(east.intersection(armenia)).length == 0
+    kapan = Point(geonames_position({"name": "Kapan", "cc": "AM"}))
+    assert metric(railway()).distance(metric(kapan)) / 1000 > 30
+
+
+def test_the_soviet_railway_passes_agarak_near_meghri_not_agarak_near_kapan() -> None:
+    vertices = [tuple(v) for v in railway().coords]
+    assert published_position("page:agarak") in vertices
+    kapan_agarak = geonames_position({"name": "Agarak", "cc": "AM", "admin1": "Syunik'i Marz"})
+    assert min(km_between(v, kapan_agarak) for v in vertices) > 20  # nearest: Mincivan, 25 km
+
+
+def test_the_2022_link_runs_through_iran_and_is_dated_by_its_source() -> None:
+    """The memorandum of 11 March 2022 (p23's agreement) is its own feature, through Iran and not
+    Armenia; the old road says nothing of it."""
+    link = built_by_id("railways")["east-zangezur-nakhchivan-link"]
+    props, line = link["properties"], LineString(link["geometry"]["coordinates"])
+    assert props["date"] == "2022-03-11" and props["precision"] == "schematic"
+    assert {"page:az-ir-memorandum-2022", "page:az-ir-memorandum-route"} <= set(props["sources"])
+    words = " ".join(registered()["page:az-ir-memorandum-2022"]["words"])
+    assert "held in Baku on March 11" in words
+    assert [a["paragraph"] for a in props["article"]] == ["p23"]
+    assert metric(line.intersection(country_outline("armenia"))).length == 0
+    inside = metric(line.intersection(country_outline("iran"))).length / metric(line).length
+    assert inside > 0.8
+    old = built_by_id("railways")["nakhchivan-iran-transit-route"]["properties"]
+    assert "p23" not in [a["paragraph"] for a in old["article"]]
+
+
+DATED = [
+    # feature, key, value, the registered page that gives it, words of that page carrying it
+    ("russian-peacekeeping-area", "valid_from", "2020-11-10", "page:trilateral-statement-2020",
+     "00:00 Moscow time on 10 November 2020"),
+    ("lachin-corridor", "valid_from", "2020-11-10", "page:trilateral-statement-2020",
+     "00:00 Moscow time on 10 November 2020"),
+    ("lachin", "date", "2022-08-26", "page:lachin-city-day", "on August 26, 2022"),
+    ("agdam-district", "valid_to", "2020-11-20", "page:aghdam-handover-2020", "on November 20"),
+    ("kalbajar-district", "valid_to", "2020-11-25", "page:kalbajar-handover-2020", "November 25"),
+    ("lachin-district", "valid_to", "2020-12-01", "page:district-handovers-2020", "December 1"),
+    ("jabrayil-district", "valid_to", "2020-10", "page:jabrayil-2020", "Jabrayil"),
+    ("qubadli-district", "valid_to", "2020-10", "page:qubadli-2020", "October 26"),
+    ("zangilan-district", "valid_to", "2020-10", "page:zangilan-2020", "Zangilan"),
+    ("fuzuli-district", "valid_to", "2020-10", "page:fuzuli-2020", "Fizuli"),
+    ("nkao", "valid_to", "1991-11-26", "page:nkao-area", "Disestablished November 26, 1991"),
+]
+
+
+@pytest.mark.parametrize(("ident", "key", "value", "page", "words"), DATED,
+                         ids=[f"{row[0]}.{row[1]}" for row in DATED])
+def test_each_date_rests_on_a_registered_page_among_the_sources(
+        ident: str, key: str, value: str, page: str, words: str) -> None:
+    props = built_by_id("nagorno-karabakh")[ident]["properties"]
+    assert props[key] == value
+    assert page in props["sources"]
+    assert registered()[page]["kind"] == "page"
+    assert words in " ".join(registered()[page]["words"])
+
+
+@pytest.mark.parametrize(("ident", "names", "page"), [
+    ("agdam-district", ("Agdam", "Akna"), "page:agdam-akna"),
+    ("kalbajar-district", ("Kalbajar", "Karvachar"), "page:kalbajar-karvachar"),
+    ("lachin", ("Lachin", "Berdzor"), "page:lachin"),
+])
+def test_districts_and_towns_carry_their_armenian_era_names(
+        ident: str, names: tuple[str, ...], page: str) -> None:
+    props = built_by_id("nagorno-karabakh")[ident]["properties"]
+    for wanted in names:
+        assert wanted in props["name"]
+    assert page in props["sources"]
+
+
+def test_the_peacekeeping_area_cites_no_reference_for_its_definition() -> None:
+    """[5] is a contested report that Russia redeployed peacekeepers; it does not define the area,
+    which rests on the statement of 10 November 2020."""
+    props = built_by_id("nagorno-karabakh")["russian-peacekeeping-area"]["properties"]
+    assert 5 not in props["citations"]
+    assert "page:trilateral-statement-2020" in props["sources"]
