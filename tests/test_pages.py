@@ -132,7 +132,10 @@ def test_sources_page_lists_eleven_references_with_their_features():
     assert len(blocks) == 11
     assert 'href="./?feature=reported-strike" target="_self"' in blocks[0]
     datasets = app.dataframe[0].value
-    assert list(datasets["name"]) == ["Fixture dataset", "Fixture ministry statement"]
+    assert list(datasets["name"]) == ["Fixture dataset"]
+    statements = [e.value for e in app.markdown if "Fixture ministry statement" in e.value]
+    assert statements and "the positions in the direction of the fixture were shelled" in \
+        statements[0]
 
 
 def test_data_filter_narrows_the_table():

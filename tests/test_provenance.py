@@ -10,6 +10,8 @@ from layers.html.provenance import (
     cited_reference_html,
     cited_references,
     datasets_frame,
+    pages_frame,
+    statements_html,
 )
 
 
@@ -61,9 +63,22 @@ def test_hostile_feature_name_is_escaped(article, catalog, with_properties):
 def test_dataset_table_has_one_row_per_source_with_its_users(catalog):
     frame = datasets_frame(catalog)
     assert tuple(frame.columns) == DATASET_COLUMNS
-    assert list(frame["name"]) == [entry["name"] for entry in catalog.sources.values()]
+    assert list(frame["name"]) == ["Fixture dataset"]  # statements and pages have their own
     fixture = frame.set_index("name").loc["Fixture dataset"]
     assert fixture["home"] == "https://example.org/"
     users = sum("fixture-dataset" in props["sources"] for _, props, _ in catalog.features)
     assert fixture["features"] == users == 8
-    assert frame.set_index("name").loc["Fixture ministry statement", "features"] == 1
+
+
+def test_statements_are_listed_with_their_words_and_where_they_were_read(catalog):
+    html = statements_html(catalog)
+    assert "<h4>A fixture ministry</h4>" in html
+    assert "the positions in the direction of the fixture were shelled" in html
+    assert 'href="https://example.org/statement"' in html and "13 September 2022" in html
+
+
+def test_pages_are_listed_with_the_value_as_published_and_the_address(real_catalog):
+    frame = pages_frame(real_catalog).set_index("place")
+    assert frame.loc["Sotk", "as_published"].startswith("40°12′11″N 45°51′53″E")
+    assert frame.loc["Sotk", "address"] == "https://sco.wikipedia.org/wiki/Sotk"
+    assert frame.loc["Sotk", "features"] >= 2

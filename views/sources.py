@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.html.provenance import cited_reference_html, cited_references, datasets_frame
+from layers.html.provenance import (
+    cited_reference_html,
+    cited_references,
+    datasets_frame,
+    pages_frame,
+    statements_html,
+)
 from views.common import article, catalog, mentions, use_stylesheet
 
 st.title("Sources", anchor=False)
@@ -34,6 +40,32 @@ st.dataframe(
         "home": st.column_config.LinkColumn("Home page"),
         "via": st.column_config.TextColumn("Obtained via"),
         "derived": st.column_config.TextColumn("What we derived", width="large"),
+        "features": st.column_config.NumberColumn("Features"),
+    },
+)
+
+st.subheader("Statements", anchor=False)
+st.caption(
+    "Every statement a claim on the map quotes, by who made it: the words as read, and the pages "
+    "they were read on. A claim is what its author said, not a finding of ours."
+)
+st.markdown(statements_html(catalog()), unsafe_allow_html=True)
+
+st.subheader("Pages", anchor=False)
+st.caption(
+    "Pages a position, an area or a date was read on, for what the datasets lack: the value as "
+    "published and the address opened."
+)
+st.dataframe(
+    pages_frame(catalog()),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": st.column_config.TextColumn("Page", width="medium"),
+        "place": st.column_config.TextColumn("Place"),
+        "as_published": st.column_config.TextColumn("As published"),
+        "address": st.column_config.LinkColumn("Address"),
+        "via": st.column_config.TextColumn("How it was read", width="large"),
         "features": st.column_config.NumberColumn("Features"),
     },
 )

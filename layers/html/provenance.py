@@ -15,6 +15,7 @@ from layers.data.article import Article, Reference
 from layers.data.catalog import Catalog
 from layers.data.mentions import MentionIndex
 from layers.html import markup
+from layers.html.card import readable_date
 from layers.html.references import map_link, reference_anchor, reference_html
 
 CITES = "cites"
@@ -98,12 +99,21 @@ def cited_reference_html(cited: CitedReference) -> str:
     return "".join(parts)
 
 
-def datasets_frame(catalog: Catalog) -> pd.DataFrame:
-    """The provenance registry as a table, one row per dataset, with how many features use it."""
+def _users(catalog: Catalog) -> dict[str, int]:
+    """How many features list each source id."""
     users: dict[str, int] = {}
     for _, props, _ in catalog.features:
         for source in props.get("sources") or []:
             users[source] = users.get(source, 0) + 1
+    return users
+
+
+def datasets_frame(catalog: Catalog) -> pd.DataFrame:
+    """The datasets of the provenance registry as a table, with how many features use each.
+
+    Statements and pages have tables of their own (`statements_html`, `pages_frame`): what a
+    reader checks about them (the words, the address) is not a dataset's version or licence."""
+    users = _users(catalog)
     rows = [
         {
             "name": entry["name"],
@@ -114,6 +124,58 @@ def datasets_frame(catalog: Catalog) -> pd.DataFrame:
             "derived": entry.get("derived", ""),
             "features": users.get(ident, 0),
         }
-        for ident, entry in catalog.sources.items()
+        for ident, entry in catalog.sources.items() if entry.get("kind", "dataset") == "dataset"
     ]
     return pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
+
+
+PAGE_COLUMNS = ("name", "place", "as_published", "address", "via", "features")
+
+
+def pages_frame(catalog: Catalog) -> pd.DataFrame:
+    """The pages a position or a date was read on: what, where, as published, with the address
+    opened, one row per address."""
+    users = _users(catalog)
+    rows = []
+    for ident, entry in catalog.sources.items():
+        if entry.get("kind") != "page":
+            continue
+        for page in entry.get("pages") or [{}]:
+            rows.append({
+                "name": entry["name"],
+                "place": entry.get("place", ""),
+                "as_published": (entry.get("coordinates") or {}).get("as_published", ""),
+                "address": page.get("url"),
+                "via": entry.get("via", ""),
+                "features": users.get(ident, 0),
+            })
+    return pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
+
+
+def statements_html(catalog: Catalog) -> str:
+    """Every registered statement with its words as read and where it was read, grouped by who
+    made it and in date order, both sides alike."""
+    t = markup.text
+    statements = [entry for entry in catalog.sources.values() if entry.get("kind") == "statement"]
+    statements.sort(key=lambda entry: (str(entry.get("by")), str(entry.get("date")),
+                                       str(entry.get("time") or "")))
+    parts = []
+    by = None
+    for entry in statements:
+        if entry.get("by") != by:
+            if by is not None:
+                parts.append("</ul>")
+            by = entry.get("by")
+            parts.append(f"<h4>{t(by)}</h4><ul class=\"statements\">")
+        when = " · ".join(t(v) for v in (readable_date(str(entry.get("date"))), entry.get("time"))
+                          if v)
+        words = "".join(f'<q class="claim-words">{t(w)}</q>' for w in entry.get("words") or [])
+        links = ", ".join(f'<a href="{t(page["url"])}" target="_blank" '
+                          f'rel="noopener noreferrer">{t(page["title"])}</a>'
+                          for page in entry.get("pages") or [])
+        parts.append(f'<li><b>{t(entry["name"])}</b><br><small class="claim-when">{when}</small>'
+                     f"{words}<small>Read on: {links or 'no page held'} · {t(entry.get('via', ''))}"
+                     "</small></li>")
+    if by is not None:
+        parts.append("</ul>")
+    return "".join(parts)
