@@ -148,3 +148,39 @@ def test_a_pdf_handout_keeps_the_dash_pattern_of_schematic_and_approximate_outli
     for precision in ("schematic", "approximate"):
         on, off = (length * PX_TO_PT for length in DASH_PX[precision])
         assert f"{on:g} {off:g}" in dashes, (precision, dashes)
+
+
+def legend_symbols(catalog) -> list[tuple[str, str, str, str, bool]]:
+    """(layer, what, colours, kind, default) for every symbol the legend explains; colours are
+    the outline and the fill ("#000000/#ffffff", a white dot ringed in black)."""
+    symbols = []
+    for layer in catalog.layers:
+        for entry in layer.legend_entries():
+            style = entry.style
+            fill = (style.fill or style.color) if style.fill_opacity > 0 else "none"
+            symbols.append((layer.id, entry.label, f"{style.color}/{fill}".lower(), entry.kind,
+                            layer.visible))
+    return symbols
+
+
+def test_no_colour_means_two_things_on_the_opening_map(real_catalog):
+    """On the map as it opens, every symbol has colours of its own (the former NKAO and the
+    places fired on were both orange once). A side's "fired on" dot and "fired from" ring share
+    its colour by design and differ in fill."""
+    shown = [s for s in legend_symbols(real_catalog) if s[4]]
+    for i, a in enumerate(shown):
+        for b in shown[i + 1:]:
+            assert a[2] != b[2], (a[:2], b[:2])
+
+
+def test_a_layer_switched_on_brings_colours_of_its_own(real_catalog):
+    """An optional layer never reuses a colour of the opening map; two optional layers share a
+    colour only for symbols of different kinds (a line and a point)."""
+    symbols = legend_symbols(real_catalog)
+    shown = {s[2] for s in symbols if s[4]}
+    optional = [s for s in symbols if not s[4]]
+    for i, a in enumerate(optional):
+        assert a[2] not in shown, a[:2]
+        for b in optional[i + 1:]:
+            if a[2] == b[2]:
+                assert a[3] != b[3], (a[:2], b[:2])
