@@ -48,7 +48,7 @@ def test_malformed_numbers_fall_back_to_the_default_frame():
     for center in ("abc", "91,10", "40", "40,45,1", "nan,nan", "1e3,2"):
         state, notices = parse({"center": center})
         assert state.center is None and len(notices) == 1, center
-    for zoom in ("0", "19", "-3", "7.5", "x"):
+    for zoom in ("0", "19", "-3", "7.3", "7.", "x"):
         state, notices = parse({"zoom": zoom})
         assert state.zoom is None and len(notices) == 1, zoom
 
@@ -71,3 +71,11 @@ def test_a_link_naming_only_unknown_layers_shows_the_defaults_and_says_so():
 def test_only_ascii_digits_make_a_zoom():
     state, notices = parse({"zoom": "７"})  # a full-width digit
     assert state.zoom is None and len(notices) == 1
+
+
+def test_a_zoom_in_quarter_steps_round_trips():
+    """The map zooms in quarter steps so a frame fills it; a link keeps the step it was at."""
+    for raw, zoom in (("7", 7), ("7.25", 7.25), ("6.5", 6.5), ("13.75", 13.75)):
+        state, notices = parse({"zoom": raw})
+        assert state.zoom == zoom and notices == [], raw
+        assert view_params(state, ())["zoom"] == raw

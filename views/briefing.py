@@ -193,8 +193,9 @@ if session.edited:
     st.caption("This storyboard has changes that are in no file yet: save it as JSON to keep "
                "them. The address reopens the scene number in the saved file only.")
 
+# keyboard=False: the arrow keys step scenes (templates/keys.js), even with focus on the map
 fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES),
-                sync_url=False)
+                sync_url=False, keyboard=False)
 
 if current is None:
     st.info("This storyboard has no scenes. Add one with the builder below.")
@@ -203,7 +204,7 @@ else:
     back, title_column, forward = st.columns([1, 6, 1], vertical_alignment="center")
     back.button("← Previous", key=PREV_KEY, on_click=act, args=(Session.go, index - 1),
                 disabled=index == 0, use_container_width=True)
-    title_column.subheader(markup.markdown_literal(current.title), anchor=False)
+    title_column.header(markup.markdown_literal(current.title), anchor=False)
     forward.button("Next →", key=NEXT_KEY, on_click=act, args=(Session.go, index + 1),
                    disabled=index == len(scenes) - 1, use_container_width=True)
 

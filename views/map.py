@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from layers.data.catalog import bounds_around
 from layers.html.card import build_card, card_html
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
@@ -13,10 +14,11 @@ from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
     base_map,
-    default_view,
+    camera_for_bounds,
     fresh_camera,
     initial_camera,
     layer_groups,
+    legend_group,
     selection_group,
     tile_group,
     view_of,
@@ -32,6 +34,7 @@ from views.common import (
 )
 
 MAP_KEY = "map"
+MAP_FRAME_KEY = "map-frame"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -39,7 +42,8 @@ layer_ids = tuple(layer.id for layer in cat.layers)
 default_layers = tuple(layer.id for layer in cat.layers if layer.visible)
 feature_ids = {feature.properties["id"] for feature in cat.features}
 
-opening = default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES)
+frame = bounds_around(cat.feature(fid).geometry for fid in FRAME_FEATURES)
+opening = camera_for_bounds(frame)
 
 # --- state: read the URL once per session, then widgets own it --------------------------------
 if "view_loaded" not in st.session_state:
@@ -122,35 +126,38 @@ with st.sidebar:
         help="The offline map always works. Tile backgrounds need an internet connection.",
     )
 
-    with st.expander("Legend", expanded=True):
-        st.markdown(legend_html([cat.layer(lid) for lid in visible], selected is not None),
-                    unsafe_allow_html=True)
+    st.caption("Copy the address bar to share this exact view: it always holds the layers, "
+               "the selected feature, the centre and the zoom.")
 
 
 # --- the map -------------------------------------------------------------------------------------
-fmap = base_map(*opening)
+fmap = base_map(*opening, frame=frame)
 
 groups_to_add = layer_groups(cat.layers, visible)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 if selected is not None:
     groups_to_add.append(selection_group(cat.feature(selected).geometry))
+groups_to_add.append(legend_group(legend_html([cat.layer(lid) for lid in visible],
+                                              selected is not None)))
 
 camera = st.session_state.camera
-st.title("Caucasus Briefing Map", anchor=False)
+with st.container(key="page-title"):  # one line, so the map below keeps the window's height
+    st.title("Caucasus Briefing Map", anchor=False)
+with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the window's height
+    st_folium(
+        fmap,
+        key=MAP_KEY,
+        height=MAP_HEIGHT_PX,
+        use_container_width=True,
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        feature_group_to_add=groups_to_add,
+        center=camera[0] if camera else None,
+        zoom=camera[1] if camera else None,
+    )
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
     "feature, or find a place in the sidebar, to read what the article says."
-)
-st_folium(
-    fmap,
-    key=MAP_KEY,
-    height=MAP_HEIGHT_PX,
-    use_container_width=True,
-    returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-    feature_group_to_add=groups_to_add,
-    center=camera[0] if camera else None,
-    zoom=camera[1] if camera else None,
 )
 
 # --- the URL mirrors the view ------------------------------------------------------------------
@@ -162,4 +169,3 @@ state = ViewState(
 )
 # centre and zoom are written by the map itself as it moves (SyncViewToUrl), so not owned here
 sync_query_params(view_params(state, default_layers), owned=("feature", "layers"))
-st.caption("Copy the address bar to share this exact view.")

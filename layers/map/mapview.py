@@ -14,11 +14,12 @@ from pathlib import Path
 
 import folium
 import folium.plugins
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
-from layers.data.catalog import Bounds, Layer, bounds_around
+from layers.data.catalog import Bounds, Layer, bounds_around, geometry_kind
+from layers.html.styles import stylesheet
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
 from layers.map.layer import (
@@ -30,7 +31,7 @@ from layers.map.layer import (
     feature_group,
 )
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
-from layers.map.style import SELECTION, selection_options
+from layers.map.style import LINE_HALO_EXTRA, SELECTION, selection_options
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
 POINT_ZOOM = 10
@@ -63,8 +64,14 @@ def zoom_for_bounds(
     return max(2, min(POINT_ZOOM, math.floor(math.log2(min(fit_x, fit_y)))))
 
 
-FRAME_FEATURES = ("armenia", "azerbaijan", "georgia")
-"""The Map page frames the South Caucasus from the data itself, so no coordinate is typed."""
+FRAME_FEATURES = ("armenia", "azerbaijan")
+"""The opening frame: Armenia and Azerbaijan with Nakhchivan, where every place of 12–14
+September 2022 lies; framed from the data itself, so no coordinate is typed."""
+FRAME_PADDING_PX = 12
+ZOOM_SNAP = 0.25
+"""Zoom in quarter steps, so a frame fills the map instead of the nearest whole zoom's box."""
+SELECTION_UNDER_PANE = "selection-under"
+"""A selected line's halo draws under the lines, so the route keeps its own colour on top."""
 
 
 
@@ -129,15 +136,62 @@ class SyncViewToUrl(MacroElement):
     _template = template("sync_view_to_url.js")
 
 
+class FitFrame(MacroElement):
+    """Fills the component's frame with the map and, on first load, frames `bounds`.
+
+    The frame's height comes from the page stylesheet (the window's height less the page's
+    margins), which Python cannot know; Leaflet fits the subject to whatever that gives, on a
+    laptop or a phone. A permalink's centre and zoom, applied by the component afterwards, win.
+    """
+
+    _template = template("fit_frame.js")
+
+    def __init__(self, bounds: Bounds | None, padding: int = FRAME_PADDING_PX) -> None:
+        super().__init__()
+        self.bounds = None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+        self.padding = padding
+
+
+class LegendControl(MacroElement):
+    """The legend as a collapsible box on the map; `LegendContent` fills it on each rerun."""
+
+    _template = template("legend_control.js")
+
+
+class LegendContent(MacroElement):
+    """One rerun's legend rows, escaped HTML, handed to the legend box as a JSON string."""
+
+    _template = template("legend_content.js")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
+
+
+class DoubleClickGuard(MacroElement):
+    """A double click zooms; it does not also select and fly to what lies under it."""
+
+    _template = template("dblclick_guard.js")
+
+
+def frame_css() -> str:
+    """The stylesheet inside the map's frame: the library's, then the map's own."""
+    return stylesheet() + (TEMPLATES_DIR / "map.css").read_text(encoding="utf-8")
+
+
 def base_map(
     center: tuple[float, float],
     zoom: int,
     sync_url: bool = True,
+    frame: Bounds | None = None,
+    keyboard: bool = True,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
 
     `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
-    address means something else (a briefing's `?scene=`) leave it off.
+    address means something else (a briefing's `?scene=`) leave it off. `frame` is fitted on
+    first load to the map's real size (`center`/`zoom` only seed it). `keyboard=False` leaves the
+    arrow keys to the page (the Briefing page steps scenes with them).
     """
     fmap = offline_map(
         location=center,
@@ -149,9 +203,12 @@ def base_map(
         # effect at once; animated, it left vector layers projected at the old zoom.
         zoom_animation=False,
         max_zoom=MAX_ZOOM,
+        zoom_snap=ZOOM_SNAP,
+        keyboard=keyboard,
         width="100%",
         height=MAP_HEIGHT_PX,
     )
+    fmap.get_root().header.add_child(Element(f"<style>{frame_css()}</style>"), name="cbm-css")
     add_offline_basemap(fmap)
     add_feature_panes(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
@@ -163,9 +220,19 @@ def base_map(
         secondary_area_unit=None,
     )
     localize(measure).add_to(fmap)
+    LegendControl().add_to(fmap)
+    DoubleClickGuard().add_to(fmap)
+    FitFrame(frame).add_to(fmap)
     if sync_url:
         SyncViewToUrl().add_to(fmap)
     return fmap
+
+
+def legend_group(html: str) -> folium.FeatureGroup:
+    """This rerun's legend for the map's legend box, as a group the component adds."""
+    group = folium.FeatureGroup(name="Legend", control=False)
+    LegendContent(html).add_to(group)
+    return group
 
 
 class Attribution(MacroElement):
@@ -193,6 +260,7 @@ def add_feature_panes(fmap: folium.Map) -> None:
     for index in range(AREA_PANES):
         folium.map.CustomPane(f"areas-{index}", z_index=400 + index,
                               pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(SELECTION_UNDER_PANE, z_index=419, pointer_events=False).add_to(fmap)
     folium.map.CustomPane(LINE_PANE, z_index=420, pointer_events=True).add_to(fmap)
     folium.map.CustomPane(POINT_PANE, z_index=430, pointer_events=True).add_to(fmap)
     folium.map.CustomPane(SELECTION_PANE, z_index=440, pointer_events=False).add_to(fmap)
@@ -200,10 +268,16 @@ def add_feature_panes(fmap: folium.Map) -> None:
 
 def selection_group(geometry: BaseGeometry) -> folium.FeatureGroup:
     """A black outline over the selected feature, on top of every layer and deaf to the mouse,
-    so the features inside a selected area stay clickable."""
+    so the features inside a selected area stay clickable. A selected line gets a wide halo
+    under the lines instead, so the route keeps its own colour on top."""
     group = folium.FeatureGroup(name="Selection")
-    for element in feature_elements(geometry, selection_options(), SELECTION.radius, tooltip="",
-                                    interactive=False, pane=SELECTION_PANE):
+    line = geometry_kind(geometry) == "line"
+    options = selection_options()
+    if line:
+        options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA, opacity=0.45)
+    for element in feature_elements(geometry, options, SELECTION.radius, tooltip="",
+                                    interactive=False,
+                                    pane=SELECTION_UNDER_PANE if line else SELECTION_PANE):
         element.add_to(group)
     return group
 

@@ -17,7 +17,8 @@ from layers.html.markup import quoted_input
 MIN_ZOOM, MAX_ZOOM = 2, 14
 """The zooms the map offers (`layers.map.mapview.base_map`); a link asking for more is told so."""
 _NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
-_ZOOM = re.compile(r"[0-9]{1,2}")
+_ZOOM = re.compile(r"[0-9]{1,2}(\.(?:25|5|75?))?")
+"""A zoom in the map's quarter steps (`layers.map.mapview.ZOOM_SNAP`): 7, 7.25, 7.5, 7.75."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ViewState:
     feature: str | None
     layers: tuple[str, ...]
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None
 
 
 def _first(value: str | list[str] | None) -> str | None:
@@ -46,8 +47,8 @@ def parse_view(
     """Read a ViewState from query parameters; return it with a notice for each value dropped.
 
     `layers` is a comma-separated list of layer ids (`layers=` alone shows none); `center` is
-    `lat,lon`; `zoom` an integer; `feature` a feature id. Unknown keys are left alone: other
-    pages own them.
+    `lat,lon`; `zoom` a whole or quarter step (`7.25`); `feature` a feature id. Unknown keys
+    are left alone: other pages own them.
     """
     notices: list[str] = []
 
@@ -83,12 +84,12 @@ def parse_view(
     zoom = None
     raw_zoom = _first(params.get("zoom"))
     if raw_zoom is not None:
-        if _ZOOM.fullmatch(raw_zoom) and MIN_ZOOM <= int(raw_zoom) <= MAX_ZOOM:
-            zoom = int(raw_zoom)
+        if _ZOOM.fullmatch(raw_zoom) and MIN_ZOOM <= float(raw_zoom) <= MAX_ZOOM:
+            zoom = float(raw_zoom) if "." in raw_zoom else int(raw_zoom)
         else:
             notices.append(
-                f"The zoom “{quoted_input(raw_zoom)}” is not a whole number from {MIN_ZOOM} to "
-                f"{MAX_ZOOM}; the default zoom is used."
+                f"The zoom “{quoted_input(raw_zoom)}” is not a zoom from {MIN_ZOOM} to "
+                f"{MAX_ZOOM} in quarter steps; the default zoom is used."
             )
 
     return ViewState(feature=feature, layers=layers, center=center, zoom=zoom), notices
@@ -116,6 +117,6 @@ def view_params(
     if state.center is not None:
         params["center"] = f"{state.center[0]:.4f},{state.center[1]:.4f}"
     if state.zoom is not None:
-        params["zoom"] = str(state.zoom)
+        params["zoom"] = f"{state.zoom:g}"
     return params
 

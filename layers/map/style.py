@@ -23,6 +23,9 @@ LINE_OPACITY = 0.9
 
 SELECTION = Style(color="#000000", weight=4.0, fill=None, fill_opacity=0.0, radius=11.0)
 """The outline drawn over the feature selected on the Map page."""
+LINE_HALO_EXTRA = 6.0
+"""A selected line's halo is this many pixels wider than the selection outline, drawn under
+the line so the line keeps its colour."""
 
 HALO_COLOR = "#000000"
 HALO_EXTRA_WEIGHT = 4.0

@@ -49,6 +49,21 @@ def test_arrow_keys_step_through_scenes_and_reframe_the_map(page: Page):
     expect(page).to_have_url(re.compile(r"scene=1"), timeout=LOADS_MS)
 
 
+def test_arrow_keys_still_step_scenes_after_a_click_on_the_map(page: Page):
+    """A click on the map moves focus into its frame; the keys must still step the scenes."""
+    page.goto("/briefing?scene=1")
+    expect(page.get_by_text(f"Scene 1 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+    centre(page)
+    frame = page.frame_locator("iframe[data-testid=stCustomComponentV1]")
+    frame.locator(".leaflet-container").click(position={"x": 40, "y": 200})
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text(f"Scene 2 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+    centre(page)
+    frame.locator(".leaflet-container").click(position={"x": 40, "y": 200})
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text(f"Scene 1 of {SCENES}")).to_be_visible(timeout=LOADS_MS)
+
+
 def test_edits_survive_the_builder_and_a_passage_link(page: Page):
     """The working storyboard lives in this tab's session: an edit keeps the builder open, and a
     ¶ link opens the Article page in a new tab, leaving this tab (and the edit) as it was."""

@@ -180,7 +180,7 @@ def test_a_bad_permalink_shows_a_notice_and_still_draws_the_map(open_map, page, 
     sidebar = page.locator("[data-testid=stSidebar]")
     expect(sidebar).to_contain_text(f"No feature has the id “{hostile}”")
     expect(sidebar).to_contain_text("Unknown layer ids ignored: “nope”; the default layers")
-    expect(sidebar).to_contain_text("The zoom “99” is not a whole number")
+    expect(sidebar).to_contain_text("The zoom “99” is not a zoom from 2 to 14")
     expect(sidebar.locator("script")).to_have_count(0)
     # `layers=nope` names no known layer, so the default ones are shown rather than none
     expect(view.shapes()).to_have_count(default_shape_count(geo_layers))

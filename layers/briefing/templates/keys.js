@@ -22,4 +22,21 @@
   if (page.__briefingKeys) { doc.removeEventListener('keydown', page.__briefingKeys); }
   page.__briefingKeys = onKey;
   doc.addEventListener('keydown', onKey);
+  // Keys pressed while focus is inside a frame (the map, after a click on it) reach the frame's
+  // own document, not the page's: listen there too, for every same-origin frame, now and later.
+  function listenIn(frame) {
+    try {
+      var inner = frame.contentDocument;
+      if (!inner || inner.__briefingKeysBound) { return; }
+      inner.__briefingKeysBound = true;
+      inner.addEventListener('keydown', function (e) { page.__briefingKeys(e); }, true);
+    } catch (err) { /* a frame of another origin keeps its keys */ }
+  }
+  function listenInAll() { doc.querySelectorAll('iframe').forEach(listenIn); }
+  listenInAll();
+  if (!page.__briefingFrames) {
+    page.__briefingFrames = new page.MutationObserver(listenInAll);
+    page.__briefingFrames.observe(doc.body, {childList: true, subtree: true});
+    doc.addEventListener('load', listenInAll, true);
+  }
 })();
