@@ -15,8 +15,9 @@ import pytest
 from shapely.geometry import Point
 
 from layers.data.article import load_article
-from layers.data.catalog import Catalog, CatalogError, load_catalog, normalise
+from layers.data.catalog import Catalog, CatalogError, load_catalog
 from layers.data.schema import Problem, validate_properties
+from layers.data.search import normalise
 from layers.data.validate import validate_catalog
 
 Edit = Callable[[dict], None]

@@ -488,3 +488,24 @@ def test_a_broken_registry_says_which_file(tmp_path: Path) -> None:
     path.write_text('{"layers": []}', encoding="utf-8")
     with pytest.raises(BuildError, match=r"^registry\.json: needs"):
         build.read_registry(path)
+
+
+def test_the_build_checks_the_search_terms_against_what_it_built_and_copies_them(
+    data: datasets.Datasets, tmp_path: Path
+) -> None:
+    recipes = context_recipe(tmp_path / "recipes", point("baku", "Baku", "AZ"),
+                             point("yerevan", "Yerevan", "AM"))
+    terms = tmp_path / "search_terms.json"
+    good = {"terms": [{"words": ["capitals"], "finds": ["yerevan", "baku"], "why": "a test"}]}
+    terms.write_text(json.dumps(good), encoding="utf-8")
+    build.build(recipes_dir=recipes, out_dir=tmp_path / "out", data=data, terms_path=terms)
+    assert (tmp_path / "out" / "search_terms.json").read_text() == build.dumps_document(good)
+    assert load_catalog(tmp_path / "out").search("capitals") == ["yerevan", "baku"]
+
+    good["terms"][0]["finds"].append("atlantis")
+    terms.write_text(json.dumps(good), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"search_terms\.json: 'capitals': finds\[2\]: no "
+                                         r"feature has the id 'atlantis'"):
+        build.build(recipes_dir=recipes, out_dir=tmp_path / "bad", data=data, terms_path=terms)
+    assert (tmp_path / "bad" / "context.geojson").exists()  # the layers are good: written
+    assert not (tmp_path / "bad" / "search_terms.json").exists()

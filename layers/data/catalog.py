@@ -14,10 +14,9 @@ entries. Drawing it is `layers.map`'s business, so loading the catalog never imp
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,9 +28,12 @@ from shapely.geometry.base import BaseGeometry
 
 import layers
 from layers.data.schema import REQUIRED, category_label
+from layers.data.search import Searchable, SearchIndex, SearchTerm
 
 LAYERS_FILE = "layers.json"
 SOURCES_FILE = "sources.json"
+TERMS_FILE = "search_terms.json"
+"""Search terms that find several features (`layers.data.search`); optional: none if absent."""
 CRS = "EPSG:4326"
 NAME_SEPARATOR = " / "
 """Places with two names carry both in `name`, joined by this: `Stepanakert / Khankendi`."""
@@ -171,6 +173,8 @@ class Catalog:
     """Each layer's GeoJSON path by layer id."""
     features: tuple[Feature, ...]
     """Every feature, layer by layer in registry order, in file order within a layer."""
+    search_terms: tuple[SearchTerm, ...] = ()
+    """search_terms.json's entries, in file order (ids not checked here: validate does)."""
     _layers_by_id: dict[str, Layer] = field(init=False, repr=False)
     _features_by_id: dict[str, Feature] = field(init=False, repr=False)
 
@@ -192,39 +196,19 @@ class Catalog:
         return self._features_by_id[feature_id]
 
     def search(self, query: str) -> list[str]:
-        """Feature ids whose name or an alias matches `query`, best match first.
+        """Feature ids whose name, alias or search term matches `query`, best match first.
 
-        Matching ignores case, accents and punctuation ("naxcivan" finds Naxçıvan, "nagorno
-        karabakh" finds Nagorno-Karabakh), and each part of a two-name place counts on its own
-        ("khankendi" finds Stepanakert / Khankendi). Ranking: the whole name or alias, then a name
-        that starts with the query, then one of its words that does, then the query anywhere;
-        a name beats an alias at the same rank, then shorter, then registry order.
+        Forgives case, accents, punctuation and typos: "naxcivan", "Nakhicevan" and "nakhchivn"
+        all find Nakhchivan, "khankendy" finds Stepanakert / Khankendi, "Karabakh" the former
+        NKAO, the peacekeeping area, Stepanakert and the Lachin corridor (a search term of
+        `search_terms.json`), and "qwxz" nothing. The ranking is `layers.data.search`'s.
         """
-        wanted = normalise(query)
-        if not wanted:
-            return []
-        best: dict[str, tuple[int, int, int, int]] = {}
-        for order, (_, props, _) in enumerate(self.features):
-            ident = props.get("id")
-            if not isinstance(ident, str):
-                continue
-            for is_alias, term in _search_terms(props):
-                rank = _match_rank(wanted, normalise(term))
-                if rank is not None:
-                    key = (rank, is_alias, len(term), order)
-                    best[ident] = min(best.get(ident, key), key)
-        return sorted(best, key=best.__getitem__)
+        return self._search_index.rank(query)
 
-
-def normalise(text: str) -> str:
-    """Text as search and alias comparison see it: lowercase ASCII-ish words, single spaces.
-
-    NFKD strips accents (ç → c, ş → s); dotless ı and schwa ə, common in Azerbaijani names,
-    do not decompose and are mapped by hand; every run of punctuation becomes one space.
-    """
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i").replace("ə", "e"))
-    plain = "".join(char for char in folded if not unicodedata.combining(char))
-    return " ".join(re.split(r"[\W_]+", plain)).strip()
+    @cached_property
+    def _search_index(self) -> SearchIndex:
+        return SearchIndex((searchable(props) for _, props, _ in self.features
+                            if isinstance(props.get("id"), str)), self.search_terms)
 
 
 def name_parts(name: str) -> list[str]:
@@ -232,42 +216,25 @@ def name_parts(name: str) -> list[str]:
     return [part.strip() for part in name.split(NAME_SEPARATOR) if part.strip()]
 
 
-def _search_terms(props: dict) -> Iterator[tuple[bool, str]]:
-    """(is_alias, term) for every name, name part and alias of a feature."""
+def searchable(props: dict) -> Searchable:
+    """A feature as search sees it: its name, the parts of a two-name place, its aliases."""
     name = props.get("name")
-    if isinstance(name, str):
-        yield False, name
-        parts = name_parts(name)
-        if len(parts) > 1:
-            for part in parts:
-                yield False, part
+    names = [name, *name_parts(name)] if isinstance(name, str) else []
     aliases = props.get("aliases")
-    if isinstance(aliases, list):
-        for alias in aliases:
-            if isinstance(alias, str):
-                yield True, alias
-
-
-def _match_rank(query: str, term: str) -> int | None:
-    if term == query:
-        return 0
-    if term.startswith(query):
-        return 1
-    if any(word.startswith(query) for word in term.split()):
-        return 2
-    if query in term:
-        return 3
-    return None
+    aliases = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return Searchable(props["id"], tuple(dict.fromkeys(names)), tuple(aliases))
 
 
 def load_catalog(geodata_dir: Path = layers.GEODATA_DIR) -> Catalog:
     """Read layers.json, sources.json and every layer's GeoJSON under `geodata_dir`."""
     geodata_dir = Path(geodata_dir)
+    terms = geodata_dir / TERMS_FILE
     return catalog_from_documents(
         _read_json(geodata_dir / LAYERS_FILE),
         _read_json(geodata_dir / SOURCES_FILE),
         lambda file: _read_json(geodata_dir / file),
         geodata_dir,
+        _read_json(terms) if terms.exists() else None,
     )
 
 
@@ -276,8 +243,10 @@ def catalog_from_documents(
     sources_document: object,
     collection: Callable[[str], object],
     geodata_dir: Path,
+    terms_document: object | None = None,
 ) -> Catalog:
-    """A Catalog from what layers.json and sources.json hold and each layer's FeatureCollection.
+    """A Catalog from what layers.json and sources.json hold and each layer's FeatureCollection,
+    with the search terms of search_terms.json (`terms_document`; None: no terms).
 
     The one path from documents to a Catalog: `load_catalog` passes what it reads from the files,
     the geodata build what it is about to write (so it can run `validate_catalog` first).
@@ -287,6 +256,7 @@ def catalog_from_documents(
     """
     entries = _registry_entries(layers_document)
     sources = _sources(sources_document)
+    terms = () if terms_document is None else search_terms(terms_document)
     loaded: list[Layer] = []
     features: list[Feature] = []
     files: dict[str, Path] = {}
@@ -316,7 +286,8 @@ def catalog_from_documents(
         loaded.append(layer)
         files[layer.id] = Path(geodata_dir) / file
         features.extend(Feature(layer, p, g) for p, g in zip(props, geometries, strict=True))
-    return Catalog(layers=tuple(loaded), sources=sources, files=files, features=tuple(features))
+    return Catalog(layers=tuple(loaded), sources=sources, files=files, features=tuple(features),
+                   search_terms=terms)
 
 
 def _frame(props: list[dict], geometries: list[BaseGeometry | None]) -> gpd.GeoDataFrame:
@@ -384,6 +355,31 @@ def _sources(registry: object) -> dict[str, dict]:
             raise CatalogError(SOURCES_FILE, f"source id {entry['id']!r} appears twice")
         sources[entry["id"]] = entry
     return sources
+
+
+def search_terms(document: object) -> tuple[SearchTerm, ...]:
+    """search_terms.json's `terms` as SearchTerm entries; CatalogError if the shape is wrong
+    (whether the ids exist and the words are free is `validate_catalog`'s to say)."""
+    entries = document.get("terms") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise CatalogError(TERMS_FILE, 'must be an object {"terms": [...]}')
+    loaded = []
+    for i, entry in enumerate(entries):
+        where = f"terms[{i}]"
+        if not isinstance(entry, dict):
+            raise CatalogError(TERMS_FILE, f"{where} is not an object")
+        for key in ("words", "finds", "paragraphs", "sources"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise CatalogError(TERMS_FILE, f"{where}.{key} must be a list of strings")
+        if not entry.get("words") or not entry.get("finds"):
+            raise CatalogError(TERMS_FILE, f"{where} needs 'words' and 'finds' (non-empty)")
+        if not isinstance(entry.get("why"), str) or not entry["why"].strip():
+            raise CatalogError(TERMS_FILE, f"{where} needs 'why': who uses the words for what")
+        loaded.append(SearchTerm(tuple(entry["words"]), tuple(entry["finds"]), entry["why"],
+                                 tuple(entry.get("paragraphs", [])),
+                                 tuple(entry.get("sources", []))))
+    return tuple(loaded)
 
 
 def _geojson_features(file: str, collection: object) -> list[dict]:

@@ -7,7 +7,8 @@ unique ids, cited references that exist, article links that resolve, source ids 
 aliases no two features share (compared as search compares them, so `Naxçıvan` and `Naxcivan`
 collide), categories styled in layers.json, files layers.json does not list, claims that quote
 the registered statement they rest on, counter-claims that answer each other, points that say
-which gazetteer entry placed them, and sources that say what they are.
+which gazetteer entry placed them, sources that say what they are, and search terms that find
+features that exist.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.data.article import Article
-from layers.data.catalog import LAYERS_FILE, SOURCES_FILE, Catalog, name_parts, normalise
+from layers.data.catalog import LAYERS_FILE, SOURCES_FILE, TERMS_FILE, Catalog, name_parts
 from layers.data.schema import (
     CATEGORIES,
     CLAIM_SIDES,
@@ -29,6 +30,7 @@ from layers.data.schema import (
     date_span,
     validate_properties,
 )
+from layers.data.search import normalise
 
 EXACT_POINT_KM = 2.0
 """How far an `exact` point may lie from the gazetteer position it names (a town's GeoNames
@@ -84,6 +86,7 @@ def validate_catalog(
         problems.extend(Problem(layer.id, ident, field, message) for field, message in located)
     problems.extend(_alias_problems(catalog))
     problems.extend(_source_problems(catalog))
+    problems.extend(_term_problems(catalog, article))
     return problems
 
 
@@ -164,6 +167,51 @@ def _alias_problems(catalog: Catalog) -> Iterator[Problem]:
             else:
                 continue
             yield Problem(layer.id, ident, f"aliases[{i}]", message)
+
+
+def _term_problems(catalog: Catalog, article: Article) -> Iterator[Problem]:
+    """Each search term finds features that exist, each once; its words are no other entry's,
+    and where they are a feature's own name or alias that feature comes first (search lists it
+    first anyway); the paragraphs it names use the words, and its sources are registered."""
+    owners: dict[str, str] = {}
+    for _, props, _ in catalog.features:
+        name, aliases = props.get("name"), props.get("aliases")
+        texts = [name, *name_parts(name)] if isinstance(name, str) else []
+        texts += [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+        for text in texts:
+            owners.setdefault(normalise(text), props.get("id"))
+    ids = {props.get("id") for _, props, _ in catalog.features}
+    paragraphs = {paragraph.id: normalise(paragraph.text) for paragraph in article.paragraphs}
+    seen: dict[str, int] = {}
+    for i, term in enumerate(catalog.search_terms):
+        label = repr(term.words[0])  # the catalog loads no entry without words and finds
+
+        def problem(field: str, message: str, label: str = label) -> Problem:
+            return Problem(TERMS_FILE, label, field, message)
+
+        for j, ident in enumerate(term.finds):
+            if ident not in ids:
+                yield problem(f"finds[{j}]", f"no feature has the id {ident!r}")
+            elif ident in term.finds[:j]:
+                yield problem(f"finds[{j}]", f"{ident} is listed twice")
+        words = [normalise(word) for word in term.words]
+        for j, (word, key) in enumerate(zip(term.words, words, strict=True)):
+            if not key:
+                yield problem(f"words[{j}]", f"{word!r} has no letters or digits")
+            elif key in seen:
+                yield problem(f"words[{j}]", f"{word!r} is also a word of terms[{seen[key]}]")
+            elif owners.get(key) is not None and owners[key] != term.finds[0]:
+                yield problem(f"words[{j}]", f"{word!r} is the name or alias of {owners[key]}, "
+                                             "which must come first in finds")
+            seen.setdefault(key, i)
+        for j, pid in enumerate(term.paragraphs):
+            if pid not in paragraphs:
+                yield problem(f"paragraphs[{j}]", f"{pid} is not a paragraph of the article")
+            elif not any(key and key in paragraphs[pid] for key in words):
+                yield problem(f"paragraphs[{j}]", f"{pid} uses none of the words")
+        for j, source in enumerate(term.sources):
+            if source not in catalog.sources:
+                yield problem(f"sources[{j}]", f"{source!r} is not an id in {SOURCES_FILE}")
 
 
 def _claim_problems(props: dict, catalog: Catalog) -> Iterator[tuple[str, str]]:

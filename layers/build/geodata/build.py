@@ -1,5 +1,6 @@
 """`make geodata`: registry + recipes + pinned datasets -> geodata/<layer>.geojson, layers.json,
-sources.json, validated by the same function `python -m layers check` runs.
+sources.json (and search_terms.json, copied), validated by the same function `python -m layers
+check` runs.
 
 Run as `python -m layers.build geodata [--out DIR] [--no-simplify]`. The flow: read the layer
 registry `geodata/build/registry.json`; load the datasets (`datasets.py`, fetched through
@@ -30,13 +31,14 @@ from layers.build.geodata import datasets
 from layers.build.geodata.geometry import DECIMALS, to_geojson
 from layers.build.geodata.recipe import BuildError, Resolver, build_layer, read_json, read_recipe
 from layers.data.article import load_article
-from layers.data.catalog import CatalogError, catalog_from_documents
+from layers.data.catalog import TERMS_FILE, CatalogError, catalog_from_documents, search_terms
 from layers.data.schema import Problem
 from layers.data.validate import validate_catalog
 
 BUILD_DIR = ROOT / "geodata" / "build"
 REGISTRY = BUILD_DIR / "registry.json"
 RECIPES = BUILD_DIR / "recipes"
+TERMS = BUILD_DIR / TERMS_FILE
 OUT = ROOT / "geodata"
 
 
@@ -119,6 +121,9 @@ def dumps_document(document: dict) -> str:
 
 def located(problem: Problem, registry_path: Path) -> str:
     """A validation problem as the person fixing it needs it: the file they edit, then where."""
+    if problem.layer == TERMS_FILE:  # build/search_terms.json, copied as it is
+        return ": ".join(filter(None, [TERMS_FILE, problem.feature, problem.field,
+                                       problem.message]))
     if problem.feature is None and problem.field is None:
         return f"{registry_path.name}: layer {problem.layer}: {problem.message}"
     where = [f"{problem.layer}.json", f"feature {problem.feature or '<no id>'}", problem.field]
@@ -126,7 +131,8 @@ def located(problem: Problem, registry_path: Path) -> str:
 
 
 def validate(
-    registry: dict, collections: dict[str, list[dict]], out_dir: Path, registry_path: Path
+    registry: dict, collections: dict[str, list[dict]], out_dir: Path, registry_path: Path,
+    terms: object | None = None,
 ) -> tuple[set[str], list[str]]:
     """The layers with a problem and every problem, from `validate_catalog` on what would be
     written: the same documents, the same GeoJSON, the same checks as `python -m layers check`.
@@ -135,17 +141,25 @@ def validate(
         f"{layer}.geojson": {"type": "FeatureCollection", "features": features}
         for layer, features in collections.items()
     }
+    shape: list[str] = []
+    if terms is not None:
+        try:
+            search_terms(terms)
+        except CatalogError as error:  # its shape: said, and the layers checked without it
+            shape, terms = [str(error)], None
     try:
         catalog = catalog_from_documents(
             layers_document(registry, set(collections)),
             sources_document(registry, source_users(collections)),
             files.__getitem__,
             out_dir,
+            terms,
         )
     except CatalogError as error:
-        return set(collections), [f"{registry_path.name}: {error}"]
+        return set(collections), [*shape, f"{registry_path.name}: {error}"]
     problems = validate_catalog(catalog, load_article())
-    return {p.layer for p in problems}, [located(p, registry_path) for p in problems]
+    layers = {p.layer for p in problems if p.layer != TERMS_FILE}
+    return layers, [*shape, *(located(p, registry_path) for p in problems)]
 
 
 def build(
@@ -154,14 +168,18 @@ def build(
     data: datasets.Datasets | None = None,
     full_detail: bool = False,
     registry_path: Path = REGISTRY,
+    terms_path: Path | None = None,
 ) -> dict[str, list[dict]]:
     """Build every layer that has a recipe, write the good ones, and return their features.
 
     The returned features are the GeoJSON written, by layer. `full_detail` skips
-    simplification and rounding (see the module docstring). Raises BuildError listing every
-    problem, after writing what was good.
+    simplification and rounding (see the module docstring). `terms_path` (`make geodata`: TERMS)
+    is the search-terms file, checked against every layer built and copied into `out_dir` when
+    it passes; a build of a few recipes leaves it out. Raises BuildError listing every problem,
+    after writing what was good.
     """
     registry = read_registry(registry_path)
+    terms = None if terms_path is None else read_json(terms_path)
     data = data or datasets.load()
     resolver = Resolver(data, full_detail=full_detail,
                         sources={s['id']: s for s in registry['sources']})
@@ -183,8 +201,9 @@ def build(
         collections[layer["id"]] = geojson_features(features, decimals)
         errors.extend(problems)
         failed.update([layer["id"]] if problems else [])
-    invalid, problems = validate(registry, collections, out_dir, registry_path)
+    invalid, problems = validate(registry, collections, out_dir, registry_path, terms)
     errors.extend(problems)
+    terms_ok = terms is not None and not any(p.startswith(f"{TERMS_FILE}:") for p in problems)
     written = {k: v for k, v in collections.items() if k not in failed | invalid}
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -200,6 +219,8 @@ def build(
     (out_dir / "sources.json").write_text(
         dumps_document(sources_document(registry, source_users(written))), "utf-8"
     )
+    if terms_ok:
+        (out_dir / TERMS_FILE).write_text(dumps_document(terms), "utf-8")
     if errors:
         raise BuildError("\n".join(errors))
     return written
@@ -215,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_simplify and args.out.resolve() == OUT.resolve():
         parser.error("--no-simplify is a benchmark baseline; give it an --out other than geodata/")
     try:
-        built = build(out_dir=args.out, full_detail=args.no_simplify)
+        built = build(out_dir=args.out, full_detail=args.no_simplify, terms_path=TERMS)
     except BuildError as error:
         print(f"geodata build error: {error}", file=sys.stderr)
         return 1
