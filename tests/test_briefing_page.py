@@ -95,7 +95,7 @@ def progress(at: AppTest) -> str:
 
 
 def scene_title(at: AppTest) -> str:
-    return at.main.subheader[0].value
+    return at.main.header[0].value
 
 
 def component_args(at: AppTest) -> dict:

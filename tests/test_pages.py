@@ -92,7 +92,7 @@ def test_article_page_shows_every_paragraph_verbatim_under_both_headings():
         body = re.search(r'<p class="body">(.*)</p></div>$', blocks[paragraph.id]).group(1)
         assert html.unescape(TAG.sub("", body)) == paragraph.text
     headings = [s.title for s in article.sections if s.title]
-    assert [h.value for h in app.subheader] == [
+    assert [h.value for h in app.header] == [
         *(markdown_literal(title) for title in headings), "References"]
     assert len(re.findall(r'<li id="ref-\d+">', unsafe_html(app))) == 11
 

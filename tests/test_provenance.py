@@ -72,7 +72,7 @@ def test_dataset_table_has_one_row_per_source_with_its_users(catalog):
 
 def test_statements_are_listed_with_their_words_and_where_they_were_read(catalog):
     html = statements_html(catalog)
-    assert "<h4>A fixture ministry</h4>" in html
+    assert "<h3>A fixture ministry</h3>" in html
     assert "the positions in the direction of the fixture were shelled" in html
     assert 'href="https://example.org/statement"' in html and "13 September 2022" in html
 

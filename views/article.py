@@ -46,13 +46,13 @@ if shown is not None:
 for section in text.sections:
     visible = [pid for pid in section.paragraph_ids if shown is None or pid in shown]
     if section.title is not None and visible:
-        st.subheader(markup.markdown_literal(section.title), anchor=False)
+        st.header(markup.markdown_literal(section.title), anchor=False)
     for pid in visible:
         paragraph = text.paragraph(pid)
         st.markdown(paragraph_html(paragraph, index, known, selected=pid == selected),
                     unsafe_allow_html=True)
 
-st.subheader("References", anchor=False)
+st.header("References", anchor=False)
 st.markdown(references_html(text.references, anchored=True), unsafe_allow_html=True)
 
 if selected is not None:

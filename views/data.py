@@ -6,7 +6,7 @@ import streamlit as st
 
 from layers.data.tables import Filters, csv_bytes, features_frame, filter_features, geojson_bytes
 from layers.html.references import map_link
-from views.common import catalog, mentions
+from views.common import catalog, mentions, use_stylesheet
 
 cat = catalog()
 index = mentions()
@@ -15,6 +15,7 @@ categories = sorted({str(props.get("category")) for _, props, _ in cat.features}
 precisions = sorted({str(props.get("precision")) for _, props, _ in cat.features})
 
 st.title("Data", anchor=False)
+use_stylesheet()
 st.caption(
     "Every feature on the map with its attributes. Download the rows shown as GeoJSON (all "
     "properties, RFC 7946) or as CSV (geometry as WKT)."

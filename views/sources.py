@@ -16,7 +16,7 @@ from views.common import article, catalog, mentions, use_stylesheet
 st.title("Sources", anchor=False)
 use_stylesheet()
 
-st.subheader("The article's references", anchor=False)
+st.header("The article's references", anchor=False)
 st.caption(
     "Each reference with the map features that rest on it: those that cite it, and those named "
     "in a sentence that carries its marker. Click a feature to see it on the map."
@@ -24,7 +24,7 @@ st.caption(
 for cited in cited_references(article(), catalog(), mentions()):
     st.markdown(cited_reference_html(cited), unsafe_allow_html=True)
 
-st.subheader("Datasets", anchor=False)
+st.header("Datasets", anchor=False)
 st.caption(
     "Every position and outline on the map comes from these datasets, or from a documented "
     "derivation of them; `features` counts the features that list each one as a source."
@@ -44,14 +44,14 @@ st.dataframe(
     },
 )
 
-st.subheader("Statements", anchor=False)
+st.header("Statements", anchor=False)
 st.caption(
     "Every statement a claim on the map quotes, by who made it: the words as read, and the pages "
     "they were read on. A claim is what its author said, not a finding of ours."
 )
 st.markdown(statements_html(catalog()), unsafe_allow_html=True)
 
-st.subheader("Pages", anchor=False)
+st.header("Pages", anchor=False)
 st.caption(
     "Pages a position, an area or a date was read on, for what the datasets lack: the value as "
     "published and the address opened."

@@ -166,7 +166,7 @@ def statements_html(catalog: Catalog) -> str:
             if by is not None:
                 parts.append("</ul>")
             by = entry.get("by")
-            parts.append(f"<h4>{t(by)}</h4><ul class=\"statements\">")
+            parts.append(f"<h3>{t(by)}</h3><ul class=\"statements\">")
         when = " · ".join(t(v) for v in (readable_date(str(entry.get("date"))), entry.get("time"))
                           if v)
         words = "".join(f'<q class="claim-words">{t(w)}</q>' for w in entry.get("words") or [])
