@@ -53,6 +53,22 @@ MAP_CSS: Links = (
 )
 DROPPED_MAP_LINKS = ("glyphicons_css", "awesome_rotate_css")
 
+# The map labels' libraries (layers/map/label_layer.py; the HTML handout inlines the same files).
+LABEL_JS: Links = (
+    ("rbush", "rbush/2.0.2/rbush.js"),
+    ("labelgun", "labelgun/6.1.0/labelgun.js"),
+    ("leaflet_textpath", "leaflet-textpath/1.3.0/leaflet.textpath.js"),
+)
+
+
+class LabelLibraries(JSCSSMixin):
+    """Loads the label engine's libraries (labelgun on rbush, leaflet-textpath) for the element
+    that draws the map labels (`layers.map.label_layer.LabelEngine` derives from it)."""
+
+    default_js = [(name, f"{STATIC_URL}/{path}") for name, path in LABEL_JS]
+    default_css: list[tuple[str, str]] = []
+
+
 # The plugins the dashboard may use, with folium's own link names so header de-duplication works.
 PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
     folium.plugins.MeasureControl: (
@@ -70,6 +86,7 @@ PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
             ("markerclusterdefaultcss", "leaflet.markercluster/1.1.0/MarkerCluster.Default.css"),
         ),
     ),
+    LabelLibraries: (LABEL_JS, ()),
 }
 ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
     folium.Map: (MAP_JS, MAP_CSS),

@@ -20,11 +20,13 @@ from shapely.geometry.base import BaseGeometry
 from layers.data.catalog import Layer, geometry_kind
 from layers.data.schema import category_label
 from layers.html import markup
+from layers.map.label_layer import label_group
 from layers.map.style import path_options
 
 
 def feature_group(layer: Layer) -> folium.FeatureGroup:
-    """The layer as a folium FeatureGroup: one element per feature, tooltips escaped."""
+    """The layer as a folium FeatureGroup: one element per feature, tooltips escaped, and the
+    layer's labels (`layers.map.label_layer`)."""
     group = folium.FeatureGroup(name=layer.title, show=True)
     for row in layer.features.itertuples(index=False):
         style = layer.style_for(row.category)
@@ -32,6 +34,7 @@ def feature_group(layer: Layer) -> folium.FeatureGroup:
         tooltip = tooltip_html(row.id, row.name, row.category, row.precision)
         for element in feature_elements(row.geometry, options, style.radius, tooltip):
             element.add_to(group)
+    label_group(layer).add_to(group)  # its labels come and go with it
     return group
 
 

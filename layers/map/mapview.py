@@ -22,6 +22,7 @@ from layers.data.catalog import Bounds, Layer, bounds_around, geometry_kind
 from layers.html.styles import stylesheet
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
+from layers.map.label_layer import add_label_layer
 from layers.map.layer import (
     AREA_PANES,
     LINE_PANE,
@@ -211,6 +212,7 @@ def base_map(
     fmap.get_root().header.add_child(Element(f"<style>{frame_css()}</style>"), name="cbm-css")
     add_offline_basemap(fmap)
     add_feature_panes(fmap)
+    add_label_layer(fmap)  # the label pane, the engine, countries and seas
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
     measure = folium.plugins.MeasureControl(
         position="topleft",

@@ -108,3 +108,23 @@ def selection_options() -> dict[str, object]:
     options["fillOpacity"] = 0.0
     options["fill"] = False
     return options
+
+
+LABEL_FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+"""The map labels' typeface on screen; paper sets them in DejaVu Sans, the PDF's one font."""
+LABEL_HALO = "#ffffff"
+LABEL_HALO_PX = 3.0
+"""Every label has a white halo this wide, so it reads over fills, lines and water alike."""
+LABEL_GAP_PX = 3.0
+"""A place's label starts this far beyond the rim of its marker."""
+LABEL_STYLES: dict[str, dict[str, object]] = {
+    "country": {"size": 13.0, "color": "#4a4a4a", "bold": True, "italic": False, "caps": True},
+    "sea": {"size": 13.0, "color": "#1d5a7a", "bold": False, "italic": True, "caps": False},
+    "lake": {"size": 11.0, "color": "#1d5a7a", "bold": False, "italic": True, "caps": False},
+    "capital": {"size": 12.5, "color": "#111111", "bold": True, "italic": False, "caps": False},
+    "town": {"size": 12.0, "color": "#1a1a1a", "bold": False, "italic": False, "caps": False},
+    "village": {"size": 11.0, "color": "#2e2e2e", "bold": False, "italic": False, "caps": False},
+    "line": {"size": 11.0, "color": "#2e2e2e", "bold": False, "italic": True, "caps": False},
+}
+"""How each kind of label (`layers.map.labels.KINDS`) is set: size in CSS pixels, ink, weight,
+slant, and letter-spaced capitals for countries. Seas and lakes in the ink of deep water."""
