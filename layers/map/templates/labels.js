@@ -194,7 +194,7 @@
   Engine.prototype._lineCandidates = function (entry, view) {
     var layer = entry.layer, found = [], origin = view.origin;
     for (var i = 0; i < entry.spec.texts.length; i++) {
-      layer.setText(entry.spec.texts[i], entry.textOptions);
+      layer.setText(null).setText(entry.spec.texts[i], entry.textOptions);  // one node at a time
       var node = layer._textNode;
       if (!node || !layer._path || !layer._path.getAttribute("d")) { break; }
       if (node.getComputedTextLength() + LINE_SLACK > layer._path.getTotalLength()) { continue; }
@@ -260,7 +260,8 @@
   Engine.prototype._apply = function (entry) {
     var chosen = entry.shown ? entry.candidates[entry.choice] : null;
     if (entry.spec.kind === "line") {
-      entry.layer.setText(chosen ? chosen.text : null, entry.textOptions);
+      entry.layer.setText(null);
+      if (chosen) { entry.layer.setText(chosen.text, entry.textOptions); }
       return;
     }
     var icon = entry.layer._icon;
