@@ -44,8 +44,10 @@ from layers.data.catalog import Catalog, Layer
 from layers.data.schema import attributed_name
 from layers.html.references import references_html
 from layers.html.styles import stylesheet
-from layers.map.assets import MAP_CSS, MAP_JS
+from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS
 from layers.map.basemap import BASEMAP_DIR
+from layers.map.label_layer import engine_options, engine_source
+from layers.map.labels import cached_base_labels, cached_layer_labels, highlight_label
 from layers.map.legend import entry_html
 from layers.map.style import BASEMAP_STYLES, halo_options, halo_style, path_options
 
@@ -72,6 +74,17 @@ _LEAFLET_CSS_REWRITES: tuple[tuple[str, str, int], ...] = (
      "/* workaround for Mozilla bug 888319 */", 1),
 )
 _CSS_IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
+# The label libraries, inlined after Leaflet: leaflet-textpath names the XLink namespace (an
+# identifier, never fetched, computed at run time like Leaflet's SVG one) and cites an archived
+# article in its header; both are rewritten so the file holds no URL but the citations.
+_LABEL_JS_REWRITES: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "leaflet_textpath": (
+        ("https://web.archive.org/web/20130312131812/http://mapbox.com/osmdev/2012/11/20/"
+         "getting-serious-about-svg/", "Tom MacWright, \"Getting serious about SVG\" (2012)",
+         1),
+        ('"http://www.w3.org/1999/xlink"', "LEAFLET_XLINK_NS", 1),
+    ),
+}
 
 
 class MissingAssets(FileNotFoundError):
@@ -89,6 +102,7 @@ def export_html(
 ) -> str:
     """The whole briefing as one HTML document (map, scenes, passages, citations, navigation)."""
     leaflet_js, leaflet_css = _leaflet(Path(vendor_dir))
+    labels_js = _label_scripts(Path(vendor_dir))
     data = _map_data(storyboard, catalog)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return _TEMPLATES.get_template("handout.html").render(
@@ -97,6 +111,7 @@ def export_html(
         scene_count=scene_count(len(storyboard.scenes)),
         leaflet_css=Markup(leaflet_css),
         leaflet_js=Markup(leaflet_js),
+        labels_js=Markup(labels_js),
         leaflet_version=LEAFLET_JS.split("/")[1],
         stylesheet=Markup(stylesheet()),
         page_css=Markup(_template_text("handout.css")),
@@ -156,6 +171,41 @@ def _leaflet(vendor_dir: Path) -> tuple[str, str]:
     return js, css
 
 
+def _label_scripts(vendor_dir: Path) -> str:
+    """rbush, labelgun and leaflet-textpath as inlined (URLs rewritten), then the label engine."""
+    sources = []
+    for name, local in LABEL_JS:
+        path = vendor_dir / local
+        if not path.is_file():
+            raise MissingAssets(f"{path} is missing: run `make assets` first (the offline HTML "
+                                "export inlines the map label libraries)")
+        sources.append(_rewrite(path.read_text(encoding="utf-8"),
+                                _LABEL_JS_REWRITES.get(name, ()), path))
+    sources.append(engine_source())
+    joined = "\n;\n".join(sources)
+    if "</script" in joined.lower():
+        raise ValueError("a label library closes its own inline block; it cannot be inlined")
+    return joined
+
+
+def _labels(storyboard: Storyboard, catalog: Catalog, layer_ids: list[str]) -> dict:
+    """The map labels the page script draws: the always-on ones, each used layer's, and each
+    highlighted feature's, named first (`layers.map.labels`)."""
+    highlights = {}
+    for fid in used_feature_ids(storyboard):
+        layer, props, geometry = catalog.feature(fid)
+        label = highlight_label(layer, props, geometry)
+        if label is not None:
+            highlights[fid] = [label.as_json()]
+    return {
+        "options": engine_options(),
+        "base": [label.as_json() for label in cached_base_labels(catalog)],
+        "layers": {lid: [label.as_json() for label in cached_layer_labels(catalog.layer(lid))]
+                   for lid in layer_ids},
+        "highlights": highlights,
+    }
+
+
 def _rewrite(source: str, rewrites: tuple[tuple[str, str, int], ...], path: Path) -> str:
     for literal, replacement, count in rewrites:
         found = source.count(literal)
@@ -188,7 +238,7 @@ def _map_data(storyboard: Storyboard, catalog: Catalog) -> dict:
         for scene in storyboard.scenes
     ]
     return {"basemap": basemap, "layers": layers, "highlights": highlights, "scenes": scenes,
-            "fitMaxZoom": FIT_MAX_ZOOM}
+            "labels": _labels(storyboard, catalog, layer_ids), "fitMaxZoom": FIT_MAX_ZOOM}
 
 
 def _item(geometry: BaseGeometry, options: dict[str, object], radius: float, name: str) -> dict:

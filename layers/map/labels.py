@@ -36,7 +36,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import shapely
@@ -57,26 +57,30 @@ from layers.data.catalog import (
 )
 from layers.map.basemap import BASEMAP_DIR
 
-COUNTRY, SEA, LAKE, CAPITAL, TOWN, VILLAGE, LINE = (
-    "country", "sea", "lake", "capital", "town", "village", "line")
-KINDS = (COUNTRY, SEA, LAKE, CAPITAL, TOWN, VILLAGE, LINE)
+COUNTRY, SEA, LAKE, CAPITAL, TOWN, VILLAGE, LINE, AREA = (
+    "country", "sea", "lake", "capital", "town", "village", "line", "area")
+KINDS = (COUNTRY, SEA, LAKE, CAPITAL, TOWN, VILLAGE, LINE, AREA)
+"""`area` names a highlighted area of a handout's scene (areas are otherwise not named)."""
 
 OPENING_ZOOM = 7
 """About the zoom of the opening view (Armenia and Azerbaijan on a 900-px map frame at 7.25)."""
 MIN_ZOOM: dict[str, float] = {
-    COUNTRY: 0, SEA: 0, LAKE: OPENING_ZOOM, LINE: 0,
+    COUNTRY: 0, SEA: 0, LAKE: OPENING_ZOOM, LINE: 0, AREA: 0,
     CAPITAL: OPENING_ZOOM + 1, TOWN: OPENING_ZOOM + 1,
     VILLAGE: OPENING_ZOOM + 2,
 }
 """The zoom from which a kind of label shows: countries and seas at the opening view, capitals
 and towns one step in, villages and crossings one more. Lines show whenever their name fits."""
 WEIGHT: dict[str, float] = {
-    COUNTRY: 100, SEA: 95, CAPITAL: 80, LAKE: 70, TOWN: 60, LINE: 50, VILLAGE: 40,
+    COUNTRY: 100, SEA: 95, CAPITAL: 80, LAKE: 70, TOWN: 60, LINE: 50, VILLAGE: 40, AREA: 60,
 }
 """Which of two colliding labels stays: the higher. Within a kind, a place named in more of the
 officials' statements (`claims`) goes first (`CLAIM_BONUS` each, fewer than ten counted)."""
 CLAIM_BONUS = 0.5
 MAX_CLAIM_BONUS = 9 * CLAIM_BONUS
+HIGHLIGHT_BONUS = 200.0
+"""A handout scene's highlighted features are named first, at every zoom: the scene is about
+them."""
 
 LABEL_FRAME_FEATURE = "south-caucasus"
 LABEL_FRAME_GROWTH = 0.5
@@ -293,20 +297,38 @@ def read_basemap(basemap_dir: Path = BASEMAP_DIR) -> Basemap:
     return Basemap(frame=sea.bounds, water=sea.difference(land), lakes=lakes)
 
 
-def south_caucasus(catalog: Catalog) -> Bounds:
-    """The South Caucasus feature's own box: the last place a country or sea is named."""
-    return catalog.feature(LABEL_FRAME_FEATURE).geometry.bounds
+def geometry_of(catalog: Catalog, feature_id: str) -> BaseGeometry | None:
+    """A feature's geometry, or None when the catalog has no such feature (a test's)."""
+    try:
+        return catalog.feature(feature_id).geometry
+    except KeyError:
+        return None
 
 
-def core_frame(catalog: Catalog) -> Bounds:
+def south_caucasus(catalog: Catalog) -> Bounds | None:
+    """The South Caucasus feature's own box: where a country or sea is named last but one."""
+    found = geometry_of(catalog, LABEL_FRAME_FEATURE)
+    return None if found is None else found.bounds
+
+
+def core_frame(catalog: Catalog) -> Bounds | None:
     """The box around Armenia and Azerbaijan (with Nakhchivan): the opening view's subject."""
-    return bounds_around(catalog.feature(fid).geometry for fid in CORE_FEATURES)
+    found = [g for g in (geometry_of(catalog, fid) for fid in CORE_FEATURES) if g is not None]
+    return bounds_around(found) if found else None
 
 
-def label_frame(catalog: Catalog) -> Bounds:
+def label_frame(catalog: Catalog) -> Bounds | None:
     """Where countries and seas are named when their own pole is out of view: the South
     Caucasus feature's box, grown."""
-    return grown(south_caucasus(catalog), LABEL_FRAME_GROWTH)
+    box = south_caucasus(catalog)
+    return None if box is None else grown(box, LABEL_FRAME_GROWTH)
+
+
+def fallback_frames(catalog: Catalog) -> tuple[Bounds, ...]:
+    """The boxes a country or sea is named inside when its own pole is out of view, widest
+    first: the label frame, the South Caucasus, Armenia and Azerbaijan."""
+    frames = (label_frame(catalog), south_caucasus(catalog), core_frame(catalog))
+    return tuple(frame for frame in frames if frame is not None)
 
 
 def anchors(geometry: BaseGeometry, frames: Iterable[Bounds | None], keep: Bounds
@@ -351,9 +373,10 @@ def size_bonus(geometry: BaseGeometry) -> float:
 
 def base_labels(catalog: Catalog, basemap: Basemap) -> list[Label]:
     """The labels that are always on: the reference countries, the seas and Lake Sevan."""
-    frames = (None, label_frame(catalog), south_caucasus(catalog), core_frame(catalog))
+    frames = (None, *fallback_frames(catalog))
     labels: list[Label] = []
-    for row in catalog.layer(FRAME_COUNTRY_LAYER).features.itertuples(index=False):
+    countries = [layer for layer in catalog.layers if layer.id == FRAME_COUNTRY_LAYER]
+    for row in (row for layer in countries for row in layer.features.itertuples(index=False)):
         if row.category != "country" or geometry_kind(row.geometry) != "area":
             continue
         places = anchors(row.geometry, frames, basemap.frame)
@@ -369,20 +392,22 @@ def sea_labels(catalog: Catalog, basemap: Basemap) -> list[Label]:
 
     The Black Sea's water runs on into the Mediterranean, so it has no pole of its own: it is
     named inside the label frame, or else inside the South Caucasus."""
-    frames = (label_frame(catalog), south_caucasus(catalog), core_frame(catalog))
+    frames = fallback_frames(catalog)
     labels: list[Label] = []
-    coast = catalog.feature(BLACK_SEA_COAST).geometry
+    coast = geometry_of(catalog, BLACK_SEA_COAST)
     waters = [part for part in shapely.get_parts(basemap.water) if isinstance(part, Polygon)]
-    if waters:
+    if waters and coast is not None and frames:
         places = anchors(min(waters, key=coast.distance), frames, basemap.frame)
         if places:
             labels.append(area_label("sea:black-sea", BLACK_SEA, SEA, places))
-    _, caspian_props, caspian = catalog.feature(CASPIAN_FEATURE)
-    places = anchors(caspian, (None, *frames), basemap.frame)
+    caspian = geometry_of(catalog, CASPIAN_FEATURE)
+    places = [] if caspian is None else anchors(caspian, (None, *frames), basemap.frame)
     if places:
-        labels.append(area_label(f"sea:{CASPIAN_FEATURE}", caspian_props["name"], SEA, places))
-    country = catalog.feature(LAKE_SEVAN_COUNTRY).geometry
-    lakes = [lake for lake in basemap.lakes if country.contains(lake.representative_point())]
+        name = catalog.feature(CASPIAN_FEATURE).properties["name"]
+        labels.append(area_label(f"sea:{CASPIAN_FEATURE}", name, SEA, places))
+    country = geometry_of(catalog, LAKE_SEVAN_COUNTRY)
+    lakes = [] if country is None else [
+        lake for lake in basemap.lakes if country.contains(lake.representative_point())]
     if lakes:
         places = anchors(max(lakes, key=lambda lake: lake.area), (None,), basemap.frame)
         if places:
@@ -427,6 +452,35 @@ def layer_labels(layer: Layer) -> list[Label]:
                 weight=WEIGHT[LINE], layer=layer.id, feature=row.id,
                 path=tuple((_round(y), _round(x)) for x, y in path.coords)))
     return labels
+
+
+def highlight_label(layer: Layer, props: dict, geometry: BaseGeometry) -> Label | None:
+    """The label of a feature a handout's scene highlights: named before anything else and at
+    every zoom; an area at its pole, a point or line as its layer names it."""
+    kind = geometry_kind(geometry)
+    if kind == "area":
+        found = pole(geometry)
+        if found is None:
+            return None
+        label = Label(id=f"feature:{props['id']}", texts=place_texts(str(props["name"])),
+                      kind=AREA, lat=_round(found.y), lon=_round(found.x),
+                      min_zoom=MIN_ZOOM[AREA], weight=WEIGHT[AREA], layer=layer.id,
+                      feature=props["id"])
+    else:
+        matches = [label for label in cached_layer_labels(layer)
+                   if label.feature == props["id"]]
+        if matches:
+            label = matches[0]
+        elif geometry.geom_type == "Point":  # a point that shares its place with another
+            tier = place_kind(props)
+            label = Label(id=f"feature:{props['id']}", texts=place_texts(str(props["name"])),
+                          kind=tier, lat=_round(geometry.y), lon=_round(geometry.x),
+                          min_zoom=MIN_ZOOM[tier], weight=WEIGHT[tier], layer=layer.id,
+                          feature=props["id"],
+                          radius=layer.style_for(str(props.get("category"))).radius)
+        else:
+            return None
+    return replace(label, min_zoom=0.0, weight=label.weight + HIGHLIGHT_BONUS)
 
 
 def catalog_labels(catalog: Catalog, basemap: Basemap) -> list[Label]:
@@ -485,4 +539,19 @@ def cached_layer_labels(layer: Layer) -> tuple[Label, ...]:
         _LAYER_LABELS.clear()
     labels = tuple(layer_labels(layer))
     _LAYER_LABELS[id(layer)] = (layer, labels)
+    return labels
+
+
+_BASE_LABELS: dict[int, tuple[Catalog, tuple[Label, ...]]] = {}
+
+
+def cached_base_labels(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> tuple[Label, ...]:
+    """`base_labels` of a loaded catalog and the offline basemap, once per catalog object."""
+    kept = _BASE_LABELS.get(id(catalog))
+    if kept is not None and kept[0] is catalog:
+        return kept[1]
+    if len(_BASE_LABELS) >= 4:
+        _BASE_LABELS.clear()
+    labels = tuple(base_labels(catalog, read_basemap(basemap_dir)))
+    _BASE_LABELS[id(catalog)] = (catalog, labels)
     return labels

@@ -125,6 +125,8 @@ LABEL_STYLES: dict[str, dict[str, object]] = {
     "town": {"size": 12.0, "color": "#1a1a1a", "bold": False, "italic": False, "caps": False},
     "village": {"size": 11.0, "color": "#2e2e2e", "bold": False, "italic": False, "caps": False},
     "line": {"size": 11.0, "color": "#2e2e2e", "bold": False, "italic": True, "caps": False},
+    "area": {"size": 11.5, "color": "#222222", "bold": True, "italic": False, "caps": False},
 }
 """How each kind of label (`layers.map.labels.KINDS`) is set: size in CSS pixels, ink, weight,
-slant, and letter-spaced capitals for countries. Seas and lakes in the ink of deep water."""
+slant, and letter-spaced capitals for countries. Seas and lakes in the ink of deep water;
+`area` is a handout scene's highlighted area, named at its pole."""

@@ -121,3 +121,41 @@ def test_opening_with_a_scene_hash_starts_there(offline_page, briefing_file, sto
     _open(page, briefing_file, "#scene-3")
     _expect_scene(page, storyboard, 3)
     assert refused == []
+
+
+SHOWN_LABELS = """() => Object.values(cbmLabelEngine.entries).filter(e => e.shown).map(e => {
+    const node = e.spec.kind === "line" ? e.layer._textNode : e.span;
+    const r = node.getBoundingClientRect();
+    return {text: node.textContent, feature: e.spec.feature,
+            box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+def test_every_scene_names_its_countries_and_highlights_without_overlap(
+    offline_page, briefing_file, storyboard
+):
+    """The handout labels its maps as the app does (layers/map/labels.py, inlined engine):
+    country names on every scene, each scene's highlighted places named, no two labels on top
+    of each other."""
+    page, refused = offline_page
+    _open(page, briefing_file)
+    catalog = load_catalog()
+    countries = {row.name for row in catalog.layer("borders").features.itertuples()}
+    for number, scene in enumerate(storyboard.scenes, start=1):
+        if number > 1:
+            page.locator("#next").click()
+        _expect_scene(page, storyboard, number)
+        page.wait_for_function("() => window.cbmLabelEngine && cbmLabelEngine.idle()")
+        shown = page.evaluate(SHOWN_LABELS)
+        assert countries & {label["text"] for label in shown}, f"scene {number}"
+        points = [fid for fid in scene.highlight
+                  if catalog.feature(fid).geometry.geom_type == "Point"]
+        if points:
+            assert {label["feature"] for label in shown} & set(points), f"scene {number}"
+        for i, first in enumerate(shown):
+            for second in shown[i + 1:]:
+                a, b = first["box"], second["box"]
+                width = min(a[2], b[2]) - max(a[0], b[0])
+                height = min(a[3], b[3]) - max(a[1], b[1])
+                assert width <= 0.5 or height <= 0.5, (number, first, second)
+    assert refused == []

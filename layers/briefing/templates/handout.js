@@ -1,6 +1,6 @@
-// The offline handout's scene player: draws the inlined layers with Leaflet and steps through
-// the scenes by keys, buttons and #scene-N. No data text reaches innerHTML: tooltips are text
-// nodes, and everything else was escaped when the page was rendered.
+// The offline handout's scene player: draws the inlined layers and their labels with Leaflet and
+// steps through the scenes by keys, buttons and #scene-N. No data text reaches innerHTML:
+// tooltips and labels are text nodes, and everything else was escaped when the page was rendered.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("briefing-data").textContent);
@@ -33,13 +33,19 @@
     L.geoJSON(part.geojson, {style: function () { return part.style; }, interactive: false})
       .addTo(map);
   });
+  // The map labels (layers/map/templates/labels.js, inlined above): countries and seas always,
+  // a layer's names with its layer, a highlighted feature's before all others.
+  var labels = CbmLabels.attach(map, data.labels.options);
+  labels.layer(data.labels.base).addTo(map);
   var groups = {};
   Object.keys(data.layers).forEach(function (id) {
     groups[id] = L.layerGroup(data.layers[id].map(function (item) { return draw(item, true); }));
+    groups[id].addLayer(labels.layer(data.labels.layers[id] || []));
   });
   var highlights = {};
   Object.keys(data.highlights).forEach(function (id) {
     highlights[id] = data.highlights[id].map(function (item, i) { return draw(item, i > 0); });
+    highlights[id].push(labels.layer(data.labels.highlights[id] || []));
   });
 
   var scenes = document.querySelectorAll(".scene");
