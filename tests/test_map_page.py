@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import layers
 import views.common
 from layers.data.catalog import load_catalog
+from views.search import QUERY_KEY
 
 GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
 SCRIPT = "<script>alert(1)</script>"
@@ -81,10 +82,20 @@ def test_toggling_a_layer_changes_the_groups_sent_not_the_base_map():
     assert "layers" not in at.query_params  # back to the defaults: the link stays short
 
 
+def type_in_search(at: AppTest, text: str) -> AppTest:
+    """What typing into the sidebar's search box sends: st_keyup keeps its value under its own
+    component key (no Enter is involved)."""
+    at.session_state[f"_st_keyup_{QUERY_KEY}"] = {"value": text}
+    return at.run()
+
+
+def hit_buttons(at: AppTest) -> list:
+    return [button for button in at.sidebar.button if button.key.startswith("hit:")]
+
+
 def test_search_finds_a_place_by_another_spelling_and_opens_its_card():
-    at = run_map()
-    at.sidebar.text_input[0].input("Nakhichevan").run()
-    labels = [button.label for button in at.sidebar.button]
+    at = type_in_search(run_map(), "Nakhichevan")
+    labels = [button.label for button in hit_buttons(at)]
     assert labels[0].startswith("Nakhchivan")
     at.sidebar.button[0].click().run()
     card = card_html(at)
@@ -94,6 +105,30 @@ def test_search_finds_a_place_by_another_spelling_and_opens_its_card():
     assert at.query_params["feature"] == "nakhchivan"
     args = component_args(at)
     assert args["zoom"] is not None and args["center"] is not None  # the map flies there
+
+
+def test_a_typo_finds_the_place_and_a_hidden_layer_is_said_then_switched_on():
+    at = type_in_search(run_map(), "Meghry")  # Meghri, on the Railways layer, off at first
+    assert not at.sidebar.checkbox(key="layer:railways").value
+    (first, *_) = hit_buttons(at)
+    assert first.key == "hit:meghri" and first.label == "Meghri · Railways · layer off"
+    first.click().run()
+    assert at.sidebar.checkbox(key="layer:railways").value
+    assert "Switched on the Railways layer to show this place." in [
+        caption.value for caption in at.sidebar.caption]
+    assert 'data-feature="meghri"' in card_html(at)
+    assert layer_ids("railways") <= sent_ids(at)
+    assert "railways" in at.query_params["layers"].split(",")
+    assert hit_buttons(at)[0].label == "Meghri · Railways"  # no longer off
+
+
+def test_a_search_term_lists_its_features_and_nonsense_says_nothing_matches():
+    at = type_in_search(run_map(), "Karabakh")
+    assert [button.key for button in hit_buttons(at)] == [
+        "hit:nkao", "hit:russian-peacekeeping-area", "hit:stepanakert", "hit:lachin-corridor"]
+    at = type_in_search(at, "qwxz")
+    assert not hit_buttons(at)
+    assert "No place matches that name or spelling." in [c.value for c in at.sidebar.caption]
 
 
 def test_a_map_click_selects_the_clicked_feature_with_passages_and_citations():

@@ -32,6 +32,7 @@ from views.common import (
     url_notices,
     use_stylesheet,
 )
+from views.search import place_search
 
 MAP_KEY = "map"
 MAP_FRAME_KEY = "map-frame"
@@ -84,19 +85,7 @@ with st.sidebar:
     url_notices(st.session_state.notices, key="dismiss-notices",
                 on_dismiss=lambda: st.session_state.update(notices=[]))
 
-    query = st.text_input("Find a place", placeholder="e.g. Nakhichevan, Khankendi, Jermuk")
-    if query:
-        hits = cat.search(query)[:8]
-        if not hits:
-            st.caption("No place matches that name or spelling.")
-        for hit in hits:
-            found = cat.feature(hit)
-            if st.button(
-                f"{found.properties['name']} · {found.layer.title}",
-                key=f"hit:{hit}",
-                width="stretch",
-            ):
-                select(hit)
+    place_search(cat, select)  # type-ahead; a hidden layer is switched on (views/search.py)
 
     selected = st.session_state.selected
     if selected is not None:

@@ -1,0 +1,69 @@
+"""The Map page's place search, in the sidebar: results as the user types, no Enter.
+
+`st_keyup` (PyPI streamlit-keyup, a Components v2 text input: plain HTML and JavaScript in the
+page, no iframe, nothing fetched) reports every keystroke; the block runs as a fragment, so typing
+reruns only it, not the map. The ranking is `Catalog.search`'s (typos, search terms). A result
+whose layer is off says so; choosing it switches the layer on, says it did, selects the feature
+(the map flies there, the card opens) and reruns the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from st_keyup import st_keyup
+
+from layers.data.catalog import Catalog
+
+QUERY_KEY = "place-search"
+CHOSEN_KEY = "place-search-chosen"
+NOTICE_KEY = "place-search-notice"
+MAX_HITS = 8
+DEBOUNCE_MS = 150
+LAYER_OFF = "layer off"
+
+
+def layer_key(layer_id: str) -> str:
+    """The session-state key of a layer's sidebar checkbox."""
+    return f"layer:{layer_id}"
+
+
+def result_label(cat: Catalog, feature_id: str) -> str:
+    """`Meghri · Railways · layer off`: the feature, its layer, and whether it is hidden."""
+    found = cat.feature(feature_id)
+    label = f"{found.properties['name']} · {found.layer.title}"
+    shown = st.session_state.get(layer_key(found.layer.id))
+    return label if shown else f"{label} · {LAYER_OFF}"
+
+
+def _choose(cat: Catalog, feature_id: str, select: Callable[[str], None]) -> None:
+    """A result's on_click: show its layer if hidden (and say so), then select the feature."""
+    layer = cat.feature(feature_id).layer
+    notice = None
+    if not st.session_state.get(layer_key(layer.id)):
+        st.session_state[layer_key(layer.id)] = True
+        notice = f"Switched on the {layer.title} layer to show this place."
+    st.session_state[NOTICE_KEY] = notice
+    st.session_state[CHOSEN_KEY] = True
+    select(feature_id)
+
+
+@st.fragment
+def place_search(cat: Catalog, select: Callable[[str], None]) -> None:
+    """The search box, its results as buttons, and the notice of a layer switched on."""
+    if st.session_state.pop(CHOSEN_KEY, False):
+        st.rerun()  # a choice changes the card and the map: the whole page, not this block
+    query = st_keyup("Find a place", key=QUERY_KEY, debounce=DEBOUNCE_MS,
+                     placeholder="e.g. Nakhichevan, Karabakh, Jermuk")
+    notice = st.session_state.pop(NOTICE_KEY, None)  # said once, after the choice
+    if notice:
+        st.caption(notice)
+    if not query.strip():
+        return
+    hits = cat.search(query)[:MAX_HITS]
+    if not hits:
+        st.caption("No place matches that name or spelling.")
+    for hit in hits:
+        st.button(result_label(cat, hit), key=f"hit:{hit}", width="stretch",
+                  on_click=_choose, args=(cat, hit, select))
