@@ -74,7 +74,10 @@ def path_options(style: Style, precision: str, point: bool = False) -> dict[str,
         "opacity": LINE_OPACITY,
     }
     if style.fill_opacity <= 0:
-        options["fill"] = False  # a ring: only its stroke is drawn, and only it takes clicks
+        # a ring: only its stroke is drawn, and only it takes clicks (folium turns the fill
+        # back on whenever a fill colour is given, so none is)
+        options["fill"] = False
+        del options["fillColor"]
     dash = dash_array(precision)
     if dash is not None:
         options["dashArray"] = dash
