@@ -11,7 +11,9 @@ import streamlit as st
 st.set_page_config(
     page_title="Caucasus Briefing Map",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open beside the page on a wide screen, folded away on a phone (Streamlit's 768 px
+    # breakpoint) so the map comes first there; the Map page's card then stands under the map
+    initial_sidebar_state="auto",
 )
 
 navigation = st.navigation(

@@ -36,6 +36,8 @@ from views.search import place_search
 
 MAP_KEY = "map"
 MAP_FRAME_KEY = "map-frame"
+SIDEBAR_CARD_KEY = "card-in-sidebar"  # the stylesheet shows one of these two copies of the card
+UNDER_MAP_CARD_KEY = "card-under-map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -88,13 +90,13 @@ with st.sidebar:
     place_search(cat, select)  # type-ahead; a hidden layer is switched on (views/search.py)
 
     selected = st.session_state.selected
+    card = None
     if selected is not None:
-        card = build_card(cat.feature(selected), article(), mentions(), cat)
-        st.markdown(card_html(card), unsafe_allow_html=True)
-        if st.button("Clear selection", key="clear-selection"):
-            select(None)
-            st.rerun()
-        st.divider()
+        card = card_html(build_card(cat.feature(selected), article(), mentions(), cat))
+        with st.container(key=SIDEBAR_CARD_KEY):
+            st.markdown(card, unsafe_allow_html=True)
+            st.button("Clear selection", key="clear-selection", on_click=select, args=(None,))
+            st.divider()
 
     st.subheader("Layers")
     groups: dict[str, list] = {}
@@ -144,6 +146,13 @@ with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the win
         center=camera[0] if camera else None,
         zoom=camera[1] if camera else None,
     )
+if card is not None:
+    # The same card again under the map, which the stylesheet shows instead of the sidebar's on
+    # a phone (where Streamlit folds the sidebar away) and on paper.
+    with st.container(key=UNDER_MAP_CARD_KEY):
+        st.markdown(card, unsafe_allow_html=True)
+        st.button("Clear selection", key="clear-selection-under-map", on_click=select,
+                  args=(None,))
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
     "feature, or find a place in the sidebar, to read what the article says."

@@ -56,7 +56,8 @@ def quoted_point() -> QuotedPoint:
 
 
 def card(page: Page, feature_id: str) -> Locator:
-    return page.locator(f'.feature-card[data-feature="{feature_id}"]')
+    """The card in the sidebar (on a phone the stylesheet shows a copy under the map instead)."""
+    return page.locator(f'[data-testid=stSidebar] .feature-card[data-feature="{feature_id}"]')
 
 
 def default_shape_count(geo_layers) -> int:
