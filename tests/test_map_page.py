@@ -63,7 +63,9 @@ def test_the_page_runs_and_sends_the_default_layers():
     assert not at.exception
     catalog = load_catalog()
     defaults = [layer for layer in catalog.layers if layer.visible]
-    assert len(GROUP.findall(component_args(at)["feature_group"])) == len(defaults)
+    groups = component_args(at)["feature_group"]
+    assert len(GROUP.findall(groups)) == len(defaults) + 1  # the legend travels as a group too
+    assert "cbmSetLegend" in groups
     expected = {f.properties["id"] for f in catalog.features if f.layer.visible}
     assert sent_ids(at) == expected
     assert not at.sidebar.warning

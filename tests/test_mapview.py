@@ -106,3 +106,12 @@ def test_selecting_the_same_place_again_still_moves_the_map():
     assert again != camera and again[1] == 10
     assert abs(again[0][0] - 39.84) < 1e-6
     assert fresh_camera(camera, previous=again) == camera
+
+
+def test_a_layer_mostly_off_the_view_is_offered_a_fit():
+    from layers.map.mapview import mostly_outside, view_box
+
+    caucasus = view_box(((40.3, 47.0), 7), 900, 620)
+    assert caucasus[0] < 45 < 49 < caucasus[2]  # the view spans the South Caucasus
+    assert not mostly_outside((45.5, 39.5, 46.5, 40.5), caucasus)  # Syunik: in view
+    assert mostly_outside((26.0, 36.0, 75.0, 45.0), caucasus)  # the Middle Corridor: mostly not

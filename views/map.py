@@ -13,14 +13,17 @@ from layers.map.legend import legend_html
 from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
+    Camera,
     base_map,
     camera_for_bounds,
     fresh_camera,
     initial_camera,
     layer_groups,
     legend_group,
+    mostly_outside,
     selection_group,
     tile_group,
+    view_box,
     view_of,
 )
 from layers.map.state import ViewState, parse_view, view_params
@@ -72,6 +75,40 @@ def select(feature_id: str | None) -> None:
                                                st.session_state.camera)
 
 
+def current_camera() -> Camera:
+    """Where the map is now: the view it writes into the address as it moves, else the last
+    one the page set, else the opening frame."""
+    raw = {key: st.query_params.get_all(key) for key in ("center", "zoom")}
+    seen, _ = parse_view(raw, feature_ids, layer_ids, default_layers)
+    if seen.center is not None and seen.zoom is not None:
+        return seen.center, seen.zoom
+    return st.session_state.camera or opening
+
+
+def fit_to(layer_id: str) -> None:
+    st.session_state.fit_offer = None
+    st.session_state.camera = fresh_camera(
+        camera_for_bounds(bounds_around(cat.layer(layer_id).features.geometry)),
+        st.session_state.camera)
+
+
+def offer_to_fit(visible: tuple[str, ...]) -> None:
+    """A layer just switched on that lies mostly outside the view gets a button that fits it, so
+    a route no longer runs off the map unnoticed."""
+    before = st.session_state.get("visible_before", visible)
+    st.session_state.visible_before = visible
+    for layer_id in (lid for lid in visible if lid not in before):
+        layer = cat.layer(layer_id)
+        if len(layer.features) and mostly_outside(bounds_around(layer.features.geometry),
+                                                  view_box(current_camera())):
+            st.session_state.fit_offer = layer_id
+    offer = st.session_state.get("fit_offer")
+    if offer is not None and offer in visible:
+        st.button(f"Show all of {cat.layer(offer).title}", key="fit-layer", on_click=fit_to,
+                  args=(offer,), icon=":material/zoom_out_map:",
+                  help="It reaches beyond the map's view: fit the map to it.")
+
+
 # A click on the map arrives as the component's value (its on_change copies it under MAP_KEY).
 click = st.session_state.get(MAP_KEY) or {}
 click_token = (str(click.get("last_object_clicked")), click.get("last_object_clicked_tooltip"))
@@ -107,6 +144,7 @@ with st.sidebar:
         for layer in members:
             st.checkbox(layer.title, key=f"layer:{layer.id}")
     visible = tuple(lid for lid in layer_ids if st.session_state.get(f"layer:{lid}"))
+    offer_to_fit(visible)
 
     tiles_by_name = {tiles.name: tiles for tiles in online_basemaps()}
     background = st.radio(

@@ -122,6 +122,34 @@ def fresh_camera(camera: Camera, previous: Camera | None) -> Camera:
     return (lat + 1e-7, lon), zoom
 
 
+def view_box(camera: Camera, width_px: int = MAP_WIDTH_PX,
+             height_px: int = MAP_HEIGHT_PX) -> Bounds:
+    """The (minx, miny, maxx, maxy) a map of this size shows at this centre and zoom."""
+    (lat, lon), zoom = camera
+    scale = 256 * 2 ** zoom
+    half_x = width_px / 2 * 360 / scale
+
+    def y(latitude: float) -> float:
+        latitude = max(min(latitude, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    def latitude(merc: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(merc)) - math.pi / 2)
+
+    half_y = height_px / 2 * 2 * math.pi / scale
+    return (lon - half_x, latitude(y(lat) - half_y), lon + half_x, latitude(y(lat) + half_y))
+
+
+def mostly_outside(bounds: Bounds, view: Bounds, share: float = 0.5) -> bool:
+    """Whether less than `share` of a layer's box lies in view: switching it on would leave
+    most of it off the map, so the page offers to fit it."""
+    width = max(bounds[2] - bounds[0], 1e-9)
+    height = max(bounds[3] - bounds[1], 1e-9)
+    inside_x = max(0.0, min(bounds[2], view[2]) - max(bounds[0], view[0]))
+    inside_y = max(0.0, min(bounds[3], view[3]) - max(bounds[1], view[1]))
+    return (inside_x / width) * (inside_y / height) < share
+
+
 def view_of(geometry: BaseGeometry) -> Camera:
     """Centre (lat, lon) and zoom that frame a geometry: where the map flies on selection."""
     return camera_for_bounds(geometry.bounds)

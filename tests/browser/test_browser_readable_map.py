@@ -123,3 +123,20 @@ def test_a_selected_route_keeps_its_colour_over_its_halo(page, open_map):
         "() => ['selection-under', 'lines'].map(p => +getComputedStyle(map.getPane(p)).zIndex)")
     assert order[0] < order[1]  # the route draws over its halo
     expect(view.inside.locator(".leaflet-selection-pane path")).to_have_count(0)
+
+
+def test_a_layer_switched_on_beyond_the_view_is_offered_a_fit(page, open_map):
+    """The Middle Corridor runs from Turkey to Central Asia, far beyond the opening frame:
+    switching it on offers to show all of it, and the button fits the map to it."""
+    view = open_map("/")
+    view.wait_still()
+    page.get_by_role("checkbox", name="Middle Corridor", exact=True).check(force=True)
+    button = page.get_by_role("button", name="Show all of Middle Corridor")
+    expect(button).to_be_visible(timeout=LOADS_MS)
+    before = view.view()[0]
+    button.click()
+    view.frame.wait_for_function(f"() => map.getZoom() < {before}", timeout=LOADS_MS)
+    view.wait_still()
+    west, east = view.frame.evaluate("() => [map.getBounds().getWest(), map.getBounds().getEast()]")
+    assert west < 30 and east > 60  # Turkey to Central Asia in view
+    expect(button).to_have_count(0, timeout=LOADS_MS)
