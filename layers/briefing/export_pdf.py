@@ -26,7 +26,7 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import shapely
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
@@ -35,7 +35,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
-from matplotlib.patheffects import withStroke
+from matplotlib.patheffects import Stroke
+from matplotlib.transforms import Bbox, offset_copy
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
@@ -46,8 +47,19 @@ from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer, Style
 from layers.data.schema import attributed_name
 from layers.map.basemap import BASEMAP_DIR
+from layers.map.labels import (
+    LINE,
+    Label,
+    cached_base_labels,
+    cached_layer_labels,
+    highlight_label,
+)
 from layers.map.style import (
     BASEMAP_STYLES,
+    LABEL_GAP_PX,
+    LABEL_HALO,
+    LABEL_HALO_PX,
+    LABEL_STYLES,
     LAND,
     PX_TO_PT,
     WATER,
@@ -66,6 +78,8 @@ BODY_PT, MIN_PT = 9.5, 6.0
 LINE_SPACING = 1.3
 WRAP_SLACK = 0.02  # share of the line width kept free for kerning the measurement ignores
 FRAME_PADDING = 0.06  # share of the frame added around it, so edge features are not cut
+CSS_PX_PER_IN = 96
+LINE_SLACK_PX = 24  # a line's name is set only where its line is this much longer than it
 
 _MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
 
@@ -295,8 +309,8 @@ def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
         layer, props, geometry = catalog.feature(fid)
         style = layer.style_for(props["category"])
         _draw_feature(axes, geometry, style, props["precision"], box, halo=True)
-        _label(axes, geometry, props["name"], box)
     _legend(axes, shown)
+    _place_labels(figure, axes, _scene_labels(scene, catalog, shown), box)
     axes.set_xlabel("")
     axes.set_ylabel("")
     figure.text(MAP_BOX[0], MAP_BOX[1] - 0.02,
@@ -425,20 +439,183 @@ def _is_area(geometry: BaseGeometry) -> bool:
     return geometry.geom_type in ("Polygon", "MultiPolygon")
 
 
-def _label(axes, geometry: BaseGeometry, name: str, box: tuple[float, float, float, float]
-           ) -> None:
-    """Name a highlighted point or area on the map (lines are named in the text column)."""
-    if geometry.geom_type in ("LineString", "MultiLineString"):
+# --- labels -----------------------------------------------------------------------------------
+
+
+def _scene_labels(scene: Scene, catalog: Catalog, shown: list[Layer]) -> list[Label]:
+    """The labels a scene's map may carry, as on screen (`layers.map.labels`): countries, seas
+    and Lake Sevan, the names of its layers' places and lines, its highlighted features first."""
+    labels = list(cached_base_labels(catalog))
+    for layer in shown:
+        labels.extend(cached_layer_labels(layer))
+    for fid in scene.highlight:
+        layer, props, geometry = catalog.feature(fid)
+        label = highlight_label(layer, props, geometry)
+        if label is not None:
+            labels.append(label)
+    return labels
+
+
+def paper_zoom(box: tuple[float, float, float, float], width_in: float) -> float:
+    """The web-map zoom whose scale this map has, measured in CSS pixels across its width: the
+    screen's zoom rules (`Label.min_zoom`) then decide what paper shows too."""
+    width_px = width_in * CSS_PX_PER_IN
+    return math.log2(width_px * 360 / (256 * max(box[2] - box[0], 1e-9)))
+
+
+def _place_labels(figure: Figure, axes, labels: list[Label],
+                  box: tuple[float, float, float, float]) -> None:
+    """Set the labels the map's zoom allows, weightiest first, each where its extent (measured
+    from the rendered text's width and height, turned with a line's name) overlaps no label set
+    before it nor the legend, keeps off every marker (a place's name) and stays inside the map;
+    the rest are left out. The text stays text in the PDF (searchable); its white halo is drawn
+    under it as a separate outline."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    scale = figure.dpi / 72  # display pixels per point
+    zoom = paper_zoom(box, MAP_BOX[2] * PAGE_IN[0])
+    frame = axes.get_window_extent(renderer)
+    legend = axes.get_legend()
+    taken: list[Bbox] = [] if legend is None else [legend.get_window_extent(renderer)]
+    markers = [_marker_box(axes, label, scale) for label in labels
+               if label.radius > 0 and _in_box(label.lat, label.lon, box)]
+    seen: set[str] = set()
+    for label in sorted(labels, key=lambda item: -item.weight):
+        if not label.shown_at(zoom) or label.id in seen:
+            continue
+        for candidate in _label_candidates(axes, label, box, scale):
+            extent = candidate.extent
+            if not (frame.x0 <= extent.x0 and extent.x1 <= frame.x1 and
+                    frame.y0 <= extent.y0 and extent.y1 <= frame.y1):
+                continue
+            if any(extent.overlaps(other) for other in taken):
+                continue
+            if label.radius > 0 and any(extent.overlaps(marker) for marker in markers):
+                continue
+            _draw_label(axes, label, candidate)
+            taken.append(extent)
+            seen.add(label.id)
+            break
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One place a label may be set: its text, where (data coordinates, sideways shift in
+    points, alignment, angle) and its extent in display pixels."""
+
+    text: str
+    x: float
+    y: float
+    shift_pt: float
+    ha: str
+    va: str
+    angle: float
+    extent: Bbox
+
+
+def _in_box(lat: float, lon: float, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
+
+
+def _marker_box(axes, label: Label, scale: float) -> Bbox:
+    """A marker's extent in display pixels, its rim included."""
+    x, y = axes.transData.transform((label.lon, label.lat))
+    reach = (label.radius + 1.5) * PX_TO_PT * scale
+    return Bbox([[x - reach, y - reach], [x + reach, y + reach]])
+
+
+def _style_key(style: dict) -> tuple:
+    return (FONT, float(style["size"]) * PX_TO_PT, "bold" if style["bold"] else "normal",
+            "italic" if style["italic"] else "normal")
+
+
+@functools.cache
+def _text_size(text: str, key: tuple) -> tuple[float, float]:
+    """Width and height in points of `text` as rendered in the font `key`."""
+    family, size, weight, style = key
+    font = FontProperties(family=family, size=size, weight=weight, style=style)
+    width, height, _ = _MEASURE.get_text_width_height_descent(text, font, ismath=False)
+    return width, height
+
+
+def _shown(text: str, style: dict) -> str:
+    return text.upper() if style["caps"] else text
+
+
+def _label_candidates(axes, label: Label, box: tuple[float, float, float, float],
+                      scale: float):
+    """Where the label may be set, preferred first: a place's name right of its marker, else
+    left, for each of its texts; an area's name centred on each anchor; a line's name along
+    the middle of its part inside the map."""
+    style = LABEL_STYLES[label.kind]
+    key = _style_key(style)
+    if label.kind == LINE:
+        yield from _line_candidates(axes, label, style, box, scale)
         return
-    visible = shapely.clip_by_rect(geometry, *box)
-    if visible.is_empty:
+    reach = (label.radius + LABEL_GAP_PX) * PX_TO_PT if label.radius > 0 else 0.0
+    for lat, lon in label.all_anchors():
+        if not _in_box(lat, lon, box):
+            continue
+        ax, ay = axes.transData.transform((lon, lat))
+        for text in label.texts:
+            width, height = (value * scale for value in _text_size(_shown(text, style), key))
+            sides = ((reach, "left"), (-reach, "right")) if reach else ((0.0, "center"),)
+            for shift, align in sides:
+                left = {"left": ax + shift * scale, "right": ax + shift * scale - width,
+                        "center": ax - width / 2}[align]
+                extent = Bbox([[left - 1, ay - height / 2 - 1],
+                               [left + width + 1, ay + height / 2 + 1]])
+                yield _Candidate(text, lon, lat, shift, align, "center", 0.0, extent)
+
+
+def _line_candidates(axes, label: Label, style: dict, box: tuple[float, float, float, float],
+                     scale: float):
+    """A line's name at the middle of its longest part inside the map, turned along it, where
+    that part is long enough on paper to carry it."""
+    path = shapely.clip_by_rect(shapely.LineString([(lon, lat) for lat, lon in label.path]),
+                                *box)
+    parts = [part for part in shapely.get_parts(path) if part.geom_type == "LineString"]
+    if not parts:
         return
-    anchor = visible.representative_point()
-    is_point = geometry.geom_type in ("Point", "MultiPoint")
-    axes.annotate(name, (anchor.x, anchor.y), xytext=(6, 4) if is_point else (0, 0),
-                  textcoords="offset points", fontsize=7.5, ha="left" if is_point else "center",
-                  va="bottom" if is_point else "center", zorder=8,
-                  path_effects=[withStroke(linewidth=2.5, foreground="white")])
+    display = [axes.transData.transform(np.asarray(part.coords)) for part in parts]
+    lengths = [float(np.sum(np.hypot(*np.diff(points, axis=0).T))) for points in display]
+    longest = int(np.argmax(lengths))
+    part, length = parts[longest], lengths[longest]
+    at = part.project(part.interpolate(0.5, normalized=True))
+    step = part.length * 0.05
+    middle = part.interpolate(at)
+    (x0, y0), (xm, ym), (x1, y1) = axes.transData.transform(
+        [tuple(part.interpolate(max(0.0, at - step)).coords[0]), (middle.x, middle.y),
+         tuple(part.interpolate(min(part.length, at + step)).coords[0])])
+    angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
+    turn = math.radians(angle)
+    for text in label.texts:
+        width, height = (value * scale for value in _text_size(text, _style_key(style)))
+        if width + LINE_SLACK_PX * PX_TO_PT * scale > length:
+            continue
+        corners = [(dx * math.cos(turn) - dy * math.sin(turn) + xm,
+                    dx * math.sin(turn) + dy * math.cos(turn) + ym)
+                   for dx, dy in ((-width / 2, 0), (width / 2, 0), (width / 2, height),
+                                  (-width / 2, height))]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        yield _Candidate(text, middle.x, middle.y, 0.0, "center", "bottom", angle,
+                         Bbox([[min(xs) - 1, min(ys) - 1], [max(xs) + 1, max(ys) + 1]]))
+
+
+def _draw_label(axes, label: Label, candidate: _Candidate) -> None:
+    """The label as real text over a white outline of itself."""
+    style = LABEL_STYLES[label.kind]
+    transform = offset_copy(axes.transData, fig=axes.figure, x=candidate.shift_pt, y=0,
+                            units="points")
+    common = {"x": candidate.x, "y": candidate.y, "s": _shown(candidate.text, style),
+              "fontsize": float(style["size"]) * PX_TO_PT,
+              "fontweight": "bold" if style["bold"] else "normal",
+              "fontstyle": "italic" if style["italic"] else "normal", "ha": candidate.ha,
+              "va": candidate.va, "rotation": candidate.angle, "rotation_mode": "anchor",
+              "transform": transform, "clip_on": False}
+    axes.text(color=LABEL_HALO, zorder=8, **common,
+              path_effects=[Stroke(linewidth=LABEL_HALO_PX * PX_TO_PT, foreground=LABEL_HALO)])
+    axes.text(color=str(style["color"]), zorder=9, **common)
 
 
 def _legend(axes, layers: list[Layer]) -> None:
