@@ -1,4 +1,4 @@
-"""Map labels from our own data: what each label says, where it sits, from what zoom it shows
+"""Map labels from our own data: what each label says, where it hangs, from what zoom it shows
 and how much it matters when two collide. Pure functions; nothing here draws.
 
 The Map and Briefing pages (`layers.map.label_layer`), the offline HTML handout and the PDF all
@@ -8,25 +8,27 @@ What is labelled:
 - countries (the Borders layer's Natural Earth countries; always on) and seas and lakes (always
   on): the Black Sea, the Caspian Sea and Lake Sevan;
 - every Point feature of every layer (capitals, towns, the September places, route nodes), shown
-  only while its layer is;
-- every line (corridors, railways, roads, pipelines), its name written along it.
+  only while its layer is; points of one layer at one place share a label;
+- every line (corridors, railways, roads, pipelines), its name written along it;
+- in the handouts, a scene's highlighted features, named before all others.
 
 Where, never from a typed coordinate:
-- an area's label sits at its pole of inaccessibility (shapely's polylabel, the point farthest
+- an area's label hangs at its pole of inaccessibility (shapely's polylabel, the point farthest
   from the edge, computed with longitude squeezed by the cosine of the latitude so "farthest" is
-  measured on the ground). A country whose pole lies outside the label frame (the South
-  Caucasus feature, grown by half its size on each side) is named at the pole of its part inside
-  the frame: Russia north of the Caucasus, not in Siberia. A label outside the offline
-  basemap's frame is dropped: nothing is drawn there.
+  measured on the ground). Where that is out of view or under a control, the engine tries the
+  area's next anchor: the pole of its part inside the label frame (the South Caucasus feature's
+  box grown by half), then inside the South Caucasus, then around Armenia and Azerbaijan; so
+  Russia is named in Siberia on a world map and north of the Caucasus on ours. An anchor outside
+  the offline basemap's frame is dropped: nothing is drawn there.
 - the Black Sea is the water of the offline basemap (its frame less its Natural Earth land)
-  that Georgia's coast touches, inside the label frame; the Caspian Sea is the catalog's own
-  feature of that name; Lake Sevan is the largest Natural Earth lake inside Armenia.
-- a point's label sits beside its marker, to the right or else to the left (the engine
-  chooses); a line's along its longest part, running west to east so the text reads upright.
+  that Georgia's coast touches; the Caspian Sea is the catalog's own feature of that name; Lake
+  Sevan is the largest Natural Earth lake inside Armenia.
+- a point's label sits beside its marker, right or else left (the engine chooses); a line's
+  along its longest part, running west to east so the text reads upright.
 
-Density follows zoom (`MIN_ZOOM`): countries, seas and lakes and the lines' names at every
-zoom; capitals and towns one step in from the opening view; villages and crossings closer
-still. Which tier a place is in is what the data says of it (`place_kind`).
+Density follows zoom (`MIN_ZOOM`): countries, seas, lakes and the lines' names from the opening
+view on; capitals and towns one step in; villages and crossings one more. Which tier a place is
+in is what the data says of it (`place_kind`); which of two colliding labels stays, `WEIGHT`.
 """
 
 from __future__ import annotations
