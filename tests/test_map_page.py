@@ -116,7 +116,7 @@ def test_a_typo_finds_the_place_and_a_hidden_layer_is_said_then_switched_on():
     assert first.key == "hit:meghri" and first.label == "Meghri · Railways · layer off"
     first.click().run()
     assert at.sidebar.checkbox(key="layer:railways").value
-    assert "Switched on the Railways layer to show this place." in [
+    assert "Switched on the Railways layer to show Meghri." in [
         caption.value for caption in at.sidebar.caption]
     assert 'data-feature="meghri"' in card_html(at)
     assert layer_ids("railways") <= sent_ids(at)

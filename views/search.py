@@ -39,11 +39,11 @@ def result_label(cat: Catalog, feature_id: str) -> str:
 
 def _choose(cat: Catalog, feature_id: str, select: Callable[[str], None]) -> None:
     """A result's on_click: show its layer if hidden (and say so), then select the feature."""
-    layer = cat.feature(feature_id).layer
+    layer, props, _ = cat.feature(feature_id)
     notice = None
     if not st.session_state.get(layer_key(layer.id)):
         st.session_state[layer_key(layer.id)] = True
-        notice = f"Switched on the {layer.title} layer to show this place."
+        notice = f"Switched on the {layer.title} layer to show {props['name']}."
     st.session_state[NOTICE_KEY] = notice
     st.session_state[CHOSEN_KEY] = True
     select(feature_id)
@@ -56,14 +56,14 @@ def place_search(cat: Catalog, select: Callable[[str], None]) -> None:
         st.rerun()  # a choice changes the card and the map: the whole page, not this block
     query = st_keyup("Find a place", key=QUERY_KEY, debounce=DEBOUNCE_MS,
                      placeholder="e.g. Nakhichevan, Karabakh, Jermuk")
-    notice = st.session_state.pop(NOTICE_KEY, None)  # said once, after the choice
-    if notice:
-        st.caption(notice)
-    if not query.strip():
-        return
-    hits = cat.search(query)[:MAX_HITS]
-    if not hits:
+    hits = cat.search(query)[:MAX_HITS] if query.strip() else []
+    if query.strip() and not hits:
         st.caption("No place matches that name or spelling.")
     for hit in hits:
         st.button(result_label(cat, hit), key=f"hit:{hit}", width="stretch",
                   on_click=_choose, args=(cat, hit, select))
+    # said once, after the choice, under the results (above the card), so the results the
+    # pointer is over do not move
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.caption(notice)

@@ -56,7 +56,7 @@ def test_choosing_a_result_on_a_hidden_layer_switches_it_on_and_opens_its_card(
         timeout=CARD_APPEARS_MS)
     expect(checkbox).to_be_checked()
     expect(page.locator("[data-testid=stSidebar]")).to_contain_text(
-        f"Switched on the {title} layer to show this place.")
+        f"Switched on the {title} layer to show Meghri.")
     expect(meghri).to_have_text(f"Meghri · {title}")
     expect(view.shapes()).to_have_count(default + geo_layers[HIDDEN_LAYER].shape_count)
     expect(page).to_have_url(re.compile(r"[?&]feature=meghri(&|$)"))
