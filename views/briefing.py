@@ -40,6 +40,7 @@ from layers.briefing.session import (
 )
 from layers.briefing.storyboard import PassageRef, parse_storyboard, storyboard_to_json
 from layers.html import markup
+from layers.map.label_layer import highlight_group
 from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
@@ -210,6 +211,7 @@ else:
 
     groups = layer_groups(cat.layers, current.layers)
     groups.extend(selection_group(cat.feature(fid).geometry) for fid in current.highlight)
+    groups.append(highlight_group(cat, current.highlight))  # their names, first
     center, zoom = camera_for_bounds(current.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
 
     map_column, text_column = st.columns([3, 2])

@@ -21,9 +21,14 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.data.catalog import Layer
+from layers.data.catalog import Catalog, Layer
 from layers.map.assets import LabelLibraries
-from layers.map.labels import Label, cached_layer_labels, default_base_labels
+from layers.map.labels import (
+    Label,
+    cached_layer_labels,
+    default_base_labels,
+    highlight_label,
+)
 from layers.map.style import LABEL_FONT, LABEL_GAP_PX, LABEL_HALO, LABEL_HALO_PX, LABEL_STYLES
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -102,3 +107,17 @@ def add_label_layer(fmap: folium.Map, labels: Iterable[Label] | None = None) -> 
 def label_group(layer: Layer) -> LabelGroup:
     """The labels of a layer, for its feature group."""
     return LabelGroup(cached_layer_labels(layer))
+
+
+def highlight_group(catalog: Catalog, feature_ids: Iterable[str]) -> folium.FeatureGroup:
+    """The names of a briefing scene's highlighted features, named before every other label
+    and at every zoom (as in the handouts), as a group of their own."""
+    group = folium.FeatureGroup(name="Highlighted names", control=False)
+    found = []
+    for fid in feature_ids:
+        layer, props, geometry = catalog.feature(fid)
+        label = highlight_label(layer, props, geometry)
+        if label is not None:
+            found.append(label)
+    LabelGroup(found).add_to(group)
+    return group
