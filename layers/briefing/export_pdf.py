@@ -404,7 +404,7 @@ def _draw_styled(axes, geometry: BaseGeometry, style: Style, precision: str,
     point = geometry.geom_type in ("Point", "MultiPoint")
     options = path_options(style, precision, point)
     edge, width = _stroke(options)
-    fill = to_rgba(str(options["fillColor"]), float(options["fillOpacity"]))
+    fill = to_rgba(str(options.get("fillColor", options["color"])), float(options["fillOpacity"]))
     if point:
         xs = [p.x for p in getattr(geometry, "geoms", [geometry])]
         ys = [p.y for p in getattr(geometry, "geoms", [geometry])]
