@@ -50,14 +50,14 @@
   };
 
   // A layer group of labels: add it to a layer's group, and the labels show while it does.
-  Engine.prototype.layer = function (specs, boost) {
+  Engine.prototype.layer = function (specs) {
     var self = this;
-    return L.layerGroup(specs.map(function (spec) { return self._label(spec, boost || 0); }));
+    return L.layerGroup(specs.map(function (spec) { return self._label(spec); }));
   };
 
-  Engine.prototype._label = function (spec, boost) {
+  Engine.prototype._label = function (spec) {
     var style = this.styles[spec.kind];
-    var entry = {spec: spec, weight: spec.weight + boost, sizes: {}, choice: 0, shown: false};
+    var entry = {spec: spec, weight: spec.weight, sizes: {}, choice: 0, shown: false};
     var layer;
     if (spec.kind === "line") {
       layer = L.polyline(spec.path, {pane: this.options.pane, renderer: this.renderer,
