@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from layers.data.catalog import bounds_around
 from layers.html.card import build_card, card_html
+from layers.html.styles import print_script
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
 from layers.map.legend import legend_html
@@ -191,6 +192,7 @@ if card is not None:
         st.markdown(card, unsafe_allow_html=True)
         st.button("Clear selection", key="clear-selection-under-map", on_click=select,
                   args=(None,))
+st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
     "feature, or find a place in the sidebar, to read what the article says."

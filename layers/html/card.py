@@ -20,6 +20,9 @@ from layers.html.references import map_link, paragraph_link, references_html
 _DATE_LABELS = (("date", "Date"), ("valid_from", "From"), ("valid_to", "Until"))
 SIDE_OFFICIALS = {"Armenia": "Armenian officials", "Azerbaijan": "Azerbaijani officials"}
 """The claim columns of a card, always in this order whichever side's feature is open."""
+PASSAGES_ON_PAPER = 6
+"""A printed card quotes the article's first sentences about the place and says how many more
+there are, so that the map and the card fit on one page (style.css hides the rest on paper)."""
 COUNTER_CLAIMS_SHOWN = 2
 """Of a counter-claim that never names this place, the first claims shown; its own card has
 the rest. A counter-claim's words that name the place (or an alias) are always shown."""
@@ -216,14 +219,19 @@ def card_html(card: Card) -> str:
     parts.append("<h4>In the article</h4>")
     if not card.passages:
         parts.append("<p><small>The article does not name this place.</small></p>")
-    for passage in card.passages:
+    for at, passage in enumerate(card.passages):
         marks = "".join(f"[{n}]" for n in passage.citations)
         link = t(paragraph_link(passage.paragraph_id))
+        css = "passage" if at < PASSAGES_ON_PAPER else "passage screen-only"
         parts.append(
-            f'<blockquote class="passage">{passage.sentence_html} <small>{t(marks)}</small><br>'
+            f'<blockquote class="{css}">{passage.sentence_html} <small>{t(marks)}</small><br>'
             f'<small><a href="{link}" target="_self">¶ {passage.paragraph_number}</a></small>'
             "</blockquote>"
         )
+    unprinted = len(card.passages) - PASSAGES_ON_PAPER
+    if unprinted > 0:
+        parts.append(f'<p class="paper-only"><small>{unprinted} more sentences of the article '
+                     "name this place; the card on screen quotes every one.</small></p>")
     if card.references:
         parts.append(f"<h4>Citations</h4>{references_html(card.references)}")
     parts.append("<h4>Data sources</h4><ul>")

@@ -2,6 +2,7 @@
 
 Every class the HTML builders emit is styled there once, so a quote, a reference list or the
 speaker notes look the same on the Map, Article, Sources and Briefing pages and in the handout.
+`print_script` is its one companion for paper: it keeps the map's view when the page is printed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import functools
 from pathlib import Path
 
 STYLESHEET = Path(__file__).with_name("style.css")
+PRINT_SCRIPT = Path(__file__).with_name("templates") / "print_map.js"
 
 
 @functools.cache
@@ -24,3 +26,19 @@ def stylesheet() -> str:
 def style_tag() -> str:
     """The stylesheet as a `<style>` element, for `st.markdown(..., unsafe_allow_html=True)`."""
     return f"<style>\n{stylesheet()}</style>"
+
+
+def print_script() -> str:
+    """A `<script>` for the Map page that keeps the map's centre and zoom on paper.
+
+    Leaflet keeps a map's top-left corner when its frame changes size, and the paper's frame
+    (`html.printing` in style.css) is smaller than the window's, so the printed map would show
+    the top-left of the view, the selected feature at its bottom edge. Just before printing
+    (`beforeprint`, which Chromium also fires for `page.pdf()`) the script gives the frame its
+    paper size and sets the view it had again; after printing it gives both back. It holds no
+    `<`: the sanitiser `st.html` runs (DOMPurify) would drop a script that looks like a tag.
+    """
+    source = PRINT_SCRIPT.read_text(encoding="utf-8").strip()
+    if "<" in source:
+        raise ValueError(f"{PRINT_SCRIPT} must hold no '<' (DOMPurify would drop it)")
+    return f"<script>{source}</script>"
