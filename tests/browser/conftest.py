@@ -42,6 +42,7 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 SERVER_START_S = 90
 MAP_APPEARS_MS = 30_000  # the map needs ~4–8 s on a 2-core machine; leave room for a slow CI
 
@@ -120,19 +121,30 @@ def app_url(browser: Browser) -> Iterator[str]:
 
     Depends on `browser` so that a machine without Chromium skips before paying for a server.
     """
+    yield from _streamlit("streamlit.log")
+
+
+@pytest.fixture(scope="session")
+def dark_app_url(browser: Browser) -> Iterator[str]:
+    """A second server with Streamlit's dark theme (`--theme.base dark`), started on first use."""
+    yield from _streamlit("streamlit-dark.log", "--theme.base", "dark")
+
+
+def _streamlit(log_name: str, *options: str) -> Iterator[str]:
+    """Run `streamlit run app.py` (with `options`) on a free port and yield its address."""
     if not (ROOT / "static" / "vendor" / "leaflet").is_dir():
         pytest.fail("static/vendor/ is missing: run `make assets` (make test does) first")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "streamlit.log"
+    log_path = ARTIFACTS / log_name
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              # a source edit must not rerun the app under a test
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *options],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
@@ -177,9 +189,11 @@ def watch() -> Watch:
     return Watch()
 
 
-def _watched_page(browser: Browser, watch: Watch, base_url: str | None) -> Iterator[Page]:
-    """A page in a fresh context: requests leaving the machine are aborted and recorded in
-    `watch`, and so are JavaScript dialogs (dismissed)."""
+def _watched_page(browser: Browser, watch: Watch, base_url: str | None,
+                  **options: object) -> Iterator[Page]:
+    """A page in a fresh context (`options`: Playwright's, over a desktop viewport):
+    requests leaving the machine are aborted and recorded in `watch`, and so are JavaScript
+    dialogs (dismissed)."""
 
     def offline(route) -> None:
         if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
@@ -192,7 +206,7 @@ def _watched_page(browser: Browser, watch: Watch, base_url: str | None) -> Itera
         watch.dialogs.append(f"{shown.type}: {shown.message}")
         shown.dismiss()
 
-    context = browser.new_context(viewport=VIEWPORT, base_url=base_url)
+    context = browser.new_context(**{"viewport": VIEWPORT, "base_url": base_url, **options})
     context.route("**/*", offline)
     context.add_init_script(FIRST_PATH_PROBE)
     opened = context.new_page()
@@ -205,6 +219,19 @@ def _watched_page(browser: Browser, watch: Watch, base_url: str | None) -> Itera
 def page(browser: Browser, app_url: str, watch: Watch) -> Iterator[Page]:
     """A fresh page on the running app (relative addresses resolve against it)."""
     yield from _watched_page(browser, watch, app_url)
+
+
+@pytest.fixture
+def phone_page(browser: Browser, app_url: str, watch: Watch) -> Iterator[Page]:
+    """A fresh page on the app as a phone opens it: 390×844, touch, a mobile viewport."""
+    yield from _watched_page(browser, watch, app_url, viewport=PHONE, is_mobile=True,
+                             has_touch=True, device_scale_factor=2)
+
+
+@pytest.fixture
+def dark_page(browser: Browser, dark_app_url: str, watch: Watch) -> Iterator[Page]:
+    """A fresh page on the dark-theme server."""
+    yield from _watched_page(browser, watch, dark_app_url)
 
 
 @pytest.fixture
