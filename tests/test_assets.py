@@ -26,7 +26,7 @@ from layers.map.basemap import add_offline_basemap
 def full_offline_map() -> folium.Map:
     """The map as the dashboard builds it: basemap, plugins, markers, layer control."""
     m = offline_map(location=[40.0, 45.0], zoom_start=6)
-    add_offline_basemap(m)
+    add_offline_basemap(m, "/app/static/geo/basemap.0123456789abcdef.json")
     folium.plugins.MeasureControl().add_to(m)
     folium.plugins.Fullscreen().add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)

@@ -9,7 +9,13 @@ from shapely.geometry import Point, box, shape
 
 from layers.build.basemap import DETAIL, FRAME, shared_borders, to_shape
 from layers.build.topojson import decode_arcs
-from layers.map.basemap import BASEMAP_DIR, BASEMAP_STYLES, offline_basemap, online_basemaps
+from layers.map.basemap import (
+    BASEMAP_DIR,
+    BASEMAP_PANE,
+    BASEMAP_STYLES,
+    basemap_document,
+    online_basemaps,
+)
 
 BYTE_BUDGET = 400 * 1024  # "a few hundred KB at most" for the whole basemap
 
@@ -72,15 +78,16 @@ def test_borders_are_shared_arcs_only():
     assert shared_borders(topology).equals(shared_edge)
 
 
-def test_basemap_is_non_interactive_and_hidden_from_the_layer_switcher():
-    group = offline_basemap()
-    assert group.control is False
-    children = list(group._children.values())
-    assert [c.layer_name for c in children] == [f"basemap-{s}" for s in BASEMAP_STYLES]
-    for child in children:
-        assert child.options["interactive"] is False
-        kinds = {type(grandchild).__name__ for grandchild in child._children.values()}
-        assert kinds.isdisjoint({"Tooltip", "Popup", "GeoJsonTooltip", "GeoJsonPopup"})
+def test_basemap_is_drawn_in_style_order_deaf_to_the_mouse_in_its_own_pane():
+    """Sea, land, lakes, rivers, borders: each later one on top; no tooltip, no click, and a
+    pane below any tile layer (the map's script draws what the document says)."""
+    document = basemap_document()
+    styles = [f["properties"]["options"] for f in document["features"]]
+    assert styles == list(BASEMAP_STYLES.values())
+    for feature in document["features"]:
+        assert feature["properties"]["draw"] == "base"
+        assert feature["properties"]["pane"] == BASEMAP_PANE
+        assert "tooltip" not in feature["properties"]
 
 
 def test_online_basemaps_are_listed_without_network_with_attribution():

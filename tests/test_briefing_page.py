@@ -21,6 +21,7 @@ import layers
 import layers.briefing.export_html
 import layers.briefing.export_pdf
 import layers.briefing.storyboard
+import views.common
 from layers.briefing.edit import FRAME_HIGHLIGHT, features_bounds
 from layers.briefing.page import MAP_COLUMN_PX, keyboard_script, passages_html
 from layers.briefing.storyboard import load_storyboard, passage_text, scene_citations
@@ -34,7 +35,9 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
+def fresh_caches(tmp_path, monkeypatch):
+    """Empty caches; geometry files go to a temporary directory, not a server's static/geo/."""
+    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
@@ -103,6 +106,11 @@ def component_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def outlined(args: dict) -> list[str]:
+    """The ids of the features a scene outlines (drawn from their layers' files by id)."""
+    return re.findall(r'cbmGeo\.halo\([\w.]+, "[^"]+",\s*"([a-z0-9-]+)"', args["feature_group"])
+
+
 def text_column(at: AppTest) -> str:
     """The scene's passages, citations and (in presenter view) notes, as sent to the browser."""
     return "".join(m.value for m in at.main.markdown if m.allow_html)
@@ -123,8 +131,7 @@ def test_the_page_opens_on_scene_one_framed_layered_and_cited(default):
     args = component_args(at)
     center, zoom = camera_for_bounds(first.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
     assert args["center"] == list(center) and args["zoom"] == zoom
-    for fid in first.highlight:
-        assert f"[[id:{fid}]]" in args["feature_group"]
+    assert outlined(args) == list(first.highlight)
     column = text_column(at)
     assert passages_html(first, load_article()) in column
     assert at.query_params["scene"] == "1" and "briefing" not in at.query_params
@@ -156,8 +163,7 @@ def test_next_and_previous_change_scene_progress_and_url_but_not_the_base_map(de
     assert at.query_params["scene"] == "2"
     assert component_args(at)["script"] == base  # same iframe, new groups and camera
     second = default.scenes[1]
-    for fid in second.highlight:
-        assert f"[[id:{fid}]]" in component_args(at)["feature_group"]
+    assert outlined(component_args(at)) == list(second.highlight)
     article = load_article()
     cited = scene_citations(second, article)
     assert cited, "the second default scene quotes sentences that cite references"

@@ -212,7 +212,7 @@ def test_layer_labels_are_computed_once_per_layer_object(real_catalog):
 def test_label_text_reaches_the_page_as_escaped_json():
     layer = demo_layer([("x", XSS_NAME, "town", Point(45, 40))])
     html = folium.Map(tiles=None)
-    feature_group(layer).add_to(html)
+    feature_group(layer, "/app/static/geo/demo.0123456789abcdef.json").add_to(html)
     rendered = html.get_root().render()
     assert "<script>alert" not in rendered and "${alert(1)}" not in rendered
     assert "\\u003cscript\\u003e" in rendered

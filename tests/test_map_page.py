@@ -2,9 +2,12 @@
 
 What reaches the browser is read from the streamlit-folium component's arguments: the base map
 script, and `feature_group` — the JavaScript for the groups that change between runs (one per
-visible layer, plus the selection outline).
+visible layer, plus the selection outline). Geometry is not in them: a layer's group names the
+static file that holds its features (`layers/map/geo_files.py`), written here to a temporary
+directory and read back to see which features a run draws.
 """
 
+import hashlib
 import json
 import re
 import shutil
@@ -23,8 +26,15 @@ SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
 
 
+GEO_FILE = re.compile(r'cbmGeo\.attach\([\w.]+, "/app/static/geo/([\w.-]+\.json)"\)')
+HALO = re.compile(r'cbmGeo\.halo\([\w.]+, "/app/static/geo/[\w.-]+\.json",\s*"([a-z0-9-]+)"')
+
+
 @pytest.fixture(autouse=True)
-def fresh_caches():
+def fresh_caches(tmp_path, monkeypatch):
+    """Empty caches, and geometry files written to a temporary directory (not static/geo/,
+    which a running server may be serving)."""
+    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
@@ -44,9 +54,18 @@ def component_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def drawn_files(at: AppTest) -> list[str]:
+    """The geometry files the changing groups draw."""
+    return GEO_FILE.findall(component_args(at)["feature_group"])
+
+
 def sent_ids(at: AppTest) -> set[str]:
-    """Feature ids whose tooltips were sent in the changing groups."""
-    return set(re.findall(r"\[\[id:([a-z0-9-]+)\]\]", component_args(at)["feature_group"]))
+    """Feature ids drawn by the changing groups, read from the files they name."""
+    ids = set()
+    for name in drawn_files(at):
+        document = json.loads((views.common.GEO_DIR / name).read_text(encoding="utf-8"))
+        ids.update(f["properties"]["id"] for f in document["features"])
+    return ids
 
 
 def layer_ids(layer_id: str) -> set[str]:
@@ -82,6 +101,20 @@ def test_toggling_a_layer_changes_the_groups_sent_not_the_base_map():
     at.sidebar.checkbox(key="layer:energy").uncheck().run()
     assert not layer_ids("energy") & sent_ids(at)
     assert "layers" not in at.query_params  # back to the defaults: the link stays short
+
+
+def test_geometry_travels_as_file_addresses_never_in_the_arguments():
+    """Every rerun sends the component its arguments whole, so they hold no coordinates: the
+    basemap and each layer are static files, fetched once per page, named by their content."""
+    at = run_map({"feature": "goris"})
+    at.sidebar.checkbox(key="layer:context").check().run()  # the largest layer
+    args = component_args(at)
+    assert '"coordinates"' not in args["script"] and '"coordinates"' not in args["feature_group"]
+    assert "basemap." in args["script"]
+    assert len(drawn_files(at)) == 1 + sum(layer.visible for layer in load_catalog().layers)
+    for name in [*drawn_files(at), *re.findall(r"(basemap\.[0-9a-f]+\.json)", args["script"])]:
+        content = (views.common.GEO_DIR / name).read_bytes()
+        assert name.split(".")[1] == hashlib.sha256(content).hexdigest()[:16]
 
 
 def type_in_search(at: AppTest, text: str) -> AppTest:
@@ -141,7 +174,8 @@ def test_a_map_click_selects_the_clicked_feature_with_passages_and_citations():
     assert 'data-feature="shusha"' in card
     assert "Shusha Declaration" in card and "<blockquote class=\"passage\">" in card
     assert "[11]" in card and 'href="https://coe.mfa.gov.az/' in card
-    assert '"pane": "selection"' in component_args(at)["feature_group"]  # the outline
+    groups = component_args(at)["feature_group"]
+    assert HALO.findall(groups) == ["shusha"] and '"selection"' in groups  # the outline, on top
 
 
 def test_a_click_on_something_without_an_id_changes_nothing():
@@ -186,8 +220,11 @@ def test_hostile_feature_text_is_rendered_as_text(tmp_path, monkeypatch):
     at = run_map({"feature": "jermuk"})
     card = card_html(at)
     groups = component_args(at)["feature_group"]
+    drawn = "".join((views.common.GEO_DIR / name).read_text(encoding="utf-8")
+                    for name in drawn_files(at))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in drawn  # the tooltip, escaped
     for payload in (SCRIPT, IMAGE):
-        assert payload not in card and payload not in groups
+        assert payload not in card and payload not in groups and payload not in drawn
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
     assert "&lt;img src=x onerror=alert(1)&gt;" in card
 

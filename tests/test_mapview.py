@@ -1,10 +1,15 @@
-"""How the map is assembled: stable base map, layers as groups, the selection outline, framing."""
+"""How the map is assembled: stable base map, layers as groups drawn from their geometry files,
+the selection outline, framing."""
+
+import hashlib
+import json
 
 import folium
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
 from layers.data.catalog import Layer, Style, bounds_around
+from layers.map.geo_files import GeoFiles, layer_document, serialise, write_files
 from layers.map.layer import feature_group
 from layers.map.mapview import (
     fresh_camera,
@@ -34,6 +39,10 @@ def make_layer(layer_id="demo", name="Jermuk", title="Demo"):
     return Layer(layer_id, title, "Group", True, Style(color="#D55E00"), "Demo legend", features)
 
 
+def files_for(layers, tmp_path) -> GeoFiles:
+    return write_files({layer.id: layer_document(layer) for layer in layers}, tmp_path)
+
+
 def rendered(groups):
     fmap = folium.Map(tiles=None)
     for group in groups:
@@ -56,35 +65,61 @@ def test_bounds_around_covers_every_geometry():
     assert bounds_around([box(0, 0, 1, 1), box(2, -1, 3, 0.5)]) == (0, -1, 3, 1)
 
 
-def test_only_visible_layers_become_groups_in_registry_order():
+def test_only_visible_layers_become_groups_in_registry_order(tmp_path):
     """Later layers draw on top, so the registry (not the order layers were ticked in) decides
     what covers what: the same groups whichever order `visible` lists them in."""
     first = make_layer("first", name="Goris", title="First")
     second = make_layer("second", name="Kapan", title="Second")
     third = make_layer("third", name="Sisian", title="Third")
     registry = [first, second, third]
-    groups = layer_groups(registry, visible=["third", "first"])
+    geo = files_for(registry, tmp_path)
+    groups = layer_groups(registry, visible=["third", "first"], geo=geo)
     assert [group.layer_name for group in groups] == ["First", "Third"]
-    assert [g.layer_name for g in layer_groups(registry, visible=["first", "third"])] == [
+    assert [g.layer_name for g in layer_groups(registry, visible=["first", "third"], geo=geo)] == [
         "First", "Third"]
-    assert layer_groups(registry, visible=[]) == []
+    assert layer_groups(registry, visible=[], geo=geo) == []
     html = rendered(groups)
-    assert html.index("Goris") < html.index("Sisian")  # drawn in that order
-    assert "Kapan" not in html
+    assert html.index(geo.url("first")) < html.index(geo.url("third"))  # drawn in that order
+    assert geo.url("second") not in html
 
 
-def test_data_text_reaches_the_map_escaped():
-    html = rendered([feature_group(make_layer(name=XSS_NAME))])
-    assert "<script>alert" not in html
-    assert "${alert(1)}" not in html
-    assert "onerror=\"alert(2)" not in html  # descriptions never reach the browser at all
-    assert "&lt;script&gt;" in html
+def test_a_layer_file_holds_each_feature_s_drawing_and_an_escaped_tooltip_only(tmp_path):
+    """Points as circle markers, lines with a wide invisible stroke to click, areas with a hover
+    highlight; the tooltip escaped; the description never reaches the browser at all."""
+    layer = make_layer(name=XSS_NAME)
+    geo = files_for([layer], tmp_path)
+    content = (tmp_path / geo.names["demo"]).read_text(encoding="utf-8")
+    document = json.loads(content)
+    assert [f["properties"]["draw"] for f in document["features"]] == ["point", "line", "area"]
+    point, line, area = (f["properties"] for f in document["features"])
+    assert point["pane"] == "points" and point["radius"] > 0
+    assert line["hit"]["opacity"] == 0.0 and line["hit"]["weight"] > line["options"]["weight"]
+    assert area["pane"].startswith("areas-")
+    assert "[[id:a-point]]" in point["tooltip"] and "&lt;script&gt;" in point["tooltip"]
+    assert "<script>alert" not in content and "onerror" not in content
+    html = rendered([feature_group(layer, geo.url("demo"))])
+    assert "<script>alert" not in html and "${alert(1)}" not in html
 
 
-def test_selection_outline_is_a_group_of_its_own():
-    html = rendered([selection_group(Point(45.67, 39.84))])
-    assert "circleMarker" in html and '"pane": "selection"' in html
-    assert '"interactive": false' in html  # clicks reach the features under the outline
+def test_a_file_is_named_by_its_content_and_older_versions_are_removed(tmp_path):
+    layer = make_layer()
+    first = files_for([layer], tmp_path)
+    assert first.names["demo"].split(".")[1] == hashlib.sha256(
+        serialise(layer_document(layer))).hexdigest()[:16]
+    changed = make_layer(name="Vardenis")
+    second = files_for([changed], tmp_path)
+    assert second.names["demo"] != first.names["demo"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [second.names["demo"]]
+    assert files_for([changed], tmp_path) == second  # the same content, the same name
+
+
+def test_selection_outline_is_a_group_of_its_own(tmp_path):
+    layer = make_layer()
+    geo = files_for([layer], tmp_path)
+    html = rendered([selection_group("a-point", "demo", Point(45.67, 39.84), geo)])
+    assert "cbmGeo.halo(" in html and '"a-point"' in html and '"selection"' in html
+    line = rendered([selection_group("a-line", "demo", LineString([(44, 40), (45, 41)]), geo)])
+    assert '"selection-under"' in line  # a selected route keeps its colour over its halo
 
 
 DEFAULT_CAMERA = ((41.0, 45.3), 6)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 
-import folium
 import geopandas as gpd
 import pytest
 from matplotlib.figure import Figure
@@ -23,7 +22,7 @@ from layers.briefing.export_pdf import _draw_feature, export_pdf
 from layers.briefing.storyboard import parse_storyboard
 from layers.data.catalog import Layer, LegendEntry, Style
 from layers.data.schema import PRECISIONS
-from layers.map.layer import feature_group
+from layers.map.geo_files import layer_document
 from layers.map.legend import precision_key_html, swatch_svg
 from layers.map.style import (
     APPROXIMATE_FILL_FACTOR,
@@ -61,14 +60,11 @@ def test_precision_is_drawn_dashed_dotted_or_solid():
 
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_the_map_draws_each_feature_with_the_style_source_options(precision):
-    fmap = folium.Map(tiles=None)
-    feature_group(demo_layer(precision)).add_to(fmap)
-    html = fmap.get_root().render()
-    dash = dash_array(precision)
-    if dash is None:
-        assert '"dashArray": "' not in html
-    else:
-        assert f'"dashArray": "{dash}"' in html
+    document = layer_document(demo_layer(precision))  # the layer's geometry file
+    for feature, kind in zip(document["features"], GEOMETRIES, strict=True):
+        options = feature["properties"]["options"]
+        assert options == path_options(STYLE, precision, point=kind == "point")
+        assert options.get("dashArray") == dash_array(precision)
 
 
 def test_the_legend_explains_precision_with_the_map_dashes():

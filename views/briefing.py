@@ -53,6 +53,7 @@ from layers.map.mapview import (
 from views.common import (
     article,
     catalog,
+    geo_files,
     geodata_stamp,
     sync_query_params,
     url_notices,
@@ -195,7 +196,8 @@ if session.edited:
                "them. The address reopens the scene number in the saved file only.")
 
 # keyboard=False: the arrow keys step scenes (templates/keys.js), even with focus on the map
-fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES),
+geo = geo_files()
+fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES), geo,
                 sync_url=False, keyboard=False)
 
 if current is None:
@@ -209,8 +211,9 @@ else:
     forward.button("Next →", key=NEXT_KEY, on_click=act, args=(Session.go, index + 1),
                    disabled=index == len(scenes) - 1, use_container_width=True)
 
-    groups = layer_groups(cat.layers, current.layers)
-    groups.extend(selection_group(cat.feature(fid).geometry) for fid in current.highlight)
+    groups = layer_groups(cat.layers, current.layers, geo)
+    groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo)
+                  for fid in current.highlight)
     groups.append(highlight_group(cat, current.highlight))  # their names, first
     center, zoom = camera_for_bounds(current.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
 

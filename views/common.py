@@ -19,6 +19,8 @@ from layers.data.catalog import Catalog, load_catalog
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.styles import style_tag
+from layers.map.basemap import BASEMAP_DIR
+from layers.map.geo_files import GEO_DIR, GeoFiles, documents, write_files
 
 
 def geodata_stamp() -> float:
@@ -50,6 +52,22 @@ def _mentions(stamp: float) -> MentionIndex:
 def mentions() -> MentionIndex:
     """The feature ↔ paragraph ↔ citation index, computed once per version of the geodata."""
     return _mentions(geodata_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _geo_files(stamp: float) -> GeoFiles:
+    return write_files(documents(catalog()), GEO_DIR)
+
+
+def geo_files() -> GeoFiles:
+    """The map's geometry files (`layers.map.geo_files`), written once per version of the
+    geodata and the basemap, and again if someone deleted them under a running server."""
+    stamp = max(geodata_stamp(), *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")))
+    files = _geo_files(stamp)
+    if not all((GEO_DIR / name).exists() for name in files.names.values()):
+        _geo_files.clear()
+        files = _geo_files(stamp)
+    return files
 
 
 def use_stylesheet() -> None:

@@ -31,6 +31,7 @@ from layers.map.state import ViewState, parse_view, view_params
 from views.common import (
     article,
     catalog,
+    geo_files,
     mentions,
     sync_query_params,
     url_notices,
@@ -161,13 +162,15 @@ with st.sidebar:
 
 
 # --- the map -------------------------------------------------------------------------------------
-fmap = base_map(*opening, frame=frame)
+geo = geo_files()
+fmap = base_map(*opening, geo, frame=frame)
 
-groups_to_add = layer_groups(cat.layers, visible)
+groups_to_add = layer_groups(cat.layers, visible, geo)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 if selected is not None:
-    groups_to_add.append(selection_group(cat.feature(selected).geometry))
+    chosen = cat.feature(selected)
+    groups_to_add.append(selection_group(selected, chosen.layer.id, chosen.geometry, geo))
 groups_to_add.append(legend_group(legend_html([cat.layer(lid) for lid in visible],
                                               selected is not None)))
 

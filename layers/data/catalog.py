@@ -116,6 +116,12 @@ class Layer:
     def legend_entries(self) -> list[LegendEntry]:
         """One entry for the layer's own style if any feature is drawn with it, plus one per
         category that has a style of its own and features to show, in the category's words."""
+        return list(self._legend_entries)
+
+    @cached_property
+    def _legend_entries(self) -> tuple[LegendEntry, ...]:
+        """Worked out once per loaded layer: it filters the GeoDataFrame per category (about
+        50 ms a layer), and the Map page asks on every rerun."""
         categories = self.features["category"]
         entries = []
         if (~categories.isin(list(self.category_styles))).any() or not len(categories):
@@ -124,7 +130,7 @@ class Layer:
             if (categories == category).any():
                 label = self.category_legends.get(category) or category_label(category).capitalize()
                 entries.append(LegendEntry(label, style, self._geometry_kind(category)))
-        return entries
+        return tuple(entries)
 
     def _geometry_kind(self, category: str | None) -> str:
         """'point', 'line' or 'area': how the legend swatch for these features is drawn."""

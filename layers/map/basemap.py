@@ -19,6 +19,7 @@ import xyzservices.providers as xyz
 from xyzservices import TileProvider
 
 from layers import GEODATA_DIR
+from layers.map.geo_layer import GeoFile
 from layers.map.style import BASEMAP_STYLES
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
@@ -42,40 +43,32 @@ class TileBasemap:
 
 @functools.cache
 def _collection(path: Path, modified: float) -> dict:
-    """A basemap file's GeoJSON, parsed once per version of the file.
-
-    The Map and Briefing pages build their base map on every rerun; re-reading 270 kB of JSON
-    each time was most of that cost. Keyed by modification time so `make basemap` still shows.
-    """
+    """A basemap file's GeoJSON, parsed once per version of the file (keyed by modification
+    time so `make basemap` still shows without a restart)."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def offline_basemap(basemap_dir: Path = BASEMAP_DIR) -> folium.FeatureGroup:
-    """One feature group with the vector basemap; add it to the map before any data layer.
-
-    Non-interactive (no tooltip, no click, `interactive: false`) so it never steals a click from
-    the data above it, and `control=False` so the layer switcher does not offer to hide it.
-    """
-    group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
+def basemap_document(basemap_dir: Path = BASEMAP_DIR) -> dict[str, object]:
+    """The offline basemap as the map's drawing instructions (`layers.map.geo_files`): sea,
+    land, lakes, rivers and borders in that order, deaf to the mouse so it never steals a click
+    from the data above it, in the pane below any tile layer."""
+    features = []
     for stem, style in BASEMAP_STYLES.items():
         path = basemap_dir / f"{stem}.geojson"
-        folium.GeoJson(
-            # shared, not copied: folium only adds the same feature ids to it on every run
-            _collection(path, path.stat().st_mtime),
-            name=f"basemap-{stem}",
-            style_function=lambda _feature, style=style: style,
-            control=False,
-            interactive=False,
-            smooth_factor=1.0,
-            pane=BASEMAP_PANE,
-        ).add_to(group)
-    return group
+        for feature in _collection(path, path.stat().st_mtime)["features"]:
+            features.append({"type": "Feature", "geometry": feature["geometry"],
+                             "properties": {"draw": "base", "pane": BASEMAP_PANE,
+                                            "options": style}})
+    return {"type": "FeatureCollection", "layer": "basemap", "features": features}
 
 
-def add_offline_basemap(fmap: folium.Map, basemap_dir: Path = BASEMAP_DIR) -> folium.Map:
-    """Add the offline basemap to a map, with the pane it draws in (below any tile layer)."""
+def add_offline_basemap(fmap: folium.Map, url: str) -> folium.Map:
+    """Add the offline basemap, fetched from `url` (the file `basemap_document` was written
+    to), with the pane it draws in (below any tile layer)."""
     folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
-    offline_basemap(basemap_dir).add_to(fmap)
+    group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
+    GeoFile(url).add_to(group)
+    group.add_to(fmap)
     return fmap
 
 

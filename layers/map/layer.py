@@ -1,40 +1,34 @@
-"""A layer drawn with folium: one element per feature, in the pane its kind and size call for.
+"""A layer on the folium map: its group, the pane each feature draws in, and its tooltips.
 
-Only geometry and an escaped tooltip reach the browser; the card is built on the server from the
-id the tooltip carries, so a click never ships a feature's properties back. What a layer *is*
+Only geometry and an escaped tooltip reach the browser (in the layer's geometry file,
+`layers.map.geo_files`); the card is built on the server from the id the tooltip carries, so a
+click never ships a feature's properties back. What a layer *is*
 (features, style, legend) lives in `layers.data.catalog.Layer`; how precision and selection look
 lives in `layers.map.style`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
 import folium
-from folium.utilities import JsCode
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from layers.data.catalog import Layer, geometry_kind
 from layers.data.schema import category_label
 from layers.html import markup
+from layers.map.geo_layer import GeoFile
 from layers.map.label_layer import label_group
-from layers.map.style import path_options
 
 
-def feature_group(layer: Layer) -> folium.FeatureGroup:
-    """The layer as a folium FeatureGroup: one element per feature, tooltips escaped, and the
-    layer's labels (`layers.map.label_layer`)."""
+def feature_group(layer: Layer, url: str) -> folium.FeatureGroup:
+    """The layer as a folium FeatureGroup: its features drawn from the geometry file at `url`
+    (`layers.map.geo_files`, fetched once per page), and the layer's labels
+    (`layers.map.label_layer`), which come and go with it."""
     group = folium.FeatureGroup(name=layer.title, show=True)
-    for row in layer.features.itertuples(index=False):
-        style = layer.style_for(row.category)
-        options = path_options(style, row.precision, point=row.geometry.geom_type == "Point")
-        tooltip = tooltip_html(row.id, row.name, row.category, row.precision)
-        for element in feature_elements(row.geometry, options, style.radius, tooltip):
-            element.add_to(group)
-    label_group(layer).add_to(group)  # its labels come and go with it
+    GeoFile(url).add_to(group)
+    label_group(layer).add_to(group)
     return group
 
 
@@ -84,55 +78,3 @@ def pane_for(geometry: BaseGeometry) -> str:
     if kind == "point":
         return POINT_PANE
     return LINE_PANE if kind == "line" else area_pane(geometry)
-
-
-def feature_elements(geometry: BaseGeometry, options: dict[str, object], radius: float,
-                     tooltip: str, interactive: bool = True, pane: str | None = None
-                     ) -> list[folium.Element]:
-    """The folium elements that draw one geometry: a circle marker for a point, GeoJSON paths
-    otherwise, plus an invisible wide stroke over a line so a click anywhere near it counts
-    (a 2 px dashed line is mostly gaps, and a click in a gap hits nothing).
-
-    The GeoJSON tooltip is bound to each drawn path (`onEachFeature`), not to the GeoJson group
-    as `tooltip=` would: streamlit-folium 0.27 reads a click's tooltip from the clicked path, or
-    else calls the group's tooltip content as a function, which a string is not, so a click on
-    an area kept returning the previously clicked marker's id (seen in Chromium).
-    """
-    pane = pane or pane_for(geometry)
-    if geometry.geom_type == "Point":
-        marker = folium.CircleMarker(location=(geometry.y, geometry.x), radius=radius,
-                                     tooltip=folium.Tooltip(tooltip) if interactive else None,
-                                     **{"fill": True, **options})
-        # folium's CircleMarker drops options it does not know; Leaflet needs these two.
-        marker.options.update(pane=pane, interactive=interactive)
-        return [marker]
-    if not interactive or geometry_kind(geometry) != "line":
-        return [_geojson(geometry, options, tooltip if interactive else None, pane, interactive,
-                         highlight=interactive)]
-    # the line as drawn ignores the mouse; the invisible wide stroke over it takes the hover
-    # and the click, and carries the tooltip
-    hit = {"color": options["color"], "weight": HIT_WIDTH, "opacity": 0.0, "fill": False}
-    return [_geojson(geometry, options, None, pane, False, highlight=False),
-            _geojson(geometry, hit, tooltip, pane, True, highlight=False)]
-
-
-def _geojson(geometry: BaseGeometry, options: dict[str, object], tooltip: str | None, pane: str,
-             interactive: bool, highlight: bool) -> folium.GeoJson:
-    bind = None
-    if tooltip is not None:
-        text = json.dumps(tooltip).replace("</", "<\\/")  # a JS string that cannot close <script>
-        bind = JsCode(
-            f"function (feature, layer) {{ layer.bindTooltip({text}, {{sticky: true}}); }}"
-        )
-    return folium.GeoJson(
-        {"type": "Feature", "properties": {}, "geometry": mapping(geometry)},
-        style_function=lambda _feature, opts=options: opts,
-        highlight_function=(
-            (lambda _feature, opts=options: {"weight": float(opts["weight"]) + 2})
-            if highlight else None
-        ),
-        on_each_feature=bind,
-        smooth_factor=1.0,
-        pane=pane,
-        interactive=interactive,
-    )

@@ -22,13 +22,14 @@ from layers.data.catalog import Bounds, Layer, bounds_around, geometry_kind
 from layers.html.styles import stylesheet
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
+from layers.map.geo_files import BASEMAP, GeoFiles
+from layers.map.geo_layer import GeoLoader, SelectionHalo
 from layers.map.label_layer import add_label_layer
 from layers.map.layer import (
     AREA_PANES,
     LINE_PANE,
     POINT_PANE,
     SELECTION_PANE,
-    feature_elements,
     feature_group,
 )
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
@@ -211,6 +212,7 @@ def frame_css() -> str:
 def base_map(
     center: tuple[float, float],
     zoom: int,
+    geo: GeoFiles,
     sync_url: bool = True,
     frame: Bounds | None = None,
     keyboard: bool = True,
@@ -220,7 +222,8 @@ def base_map(
     `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
     address means something else (a briefing's `?scene=`) leave it off. `frame` is fitted on
     first load to the map's real size (`center`/`zoom` only seed it). `keyboard=False` leaves the
-    arrow keys to the page (the Briefing page steps scenes with them).
+    arrow keys to the page (the Briefing page steps scenes with them). The basemap is drawn
+    from its file in `geo` (`layers.map.geo_files`), so the base map's script stays small.
     """
     fmap = offline_map(
         location=center,
@@ -238,7 +241,8 @@ def base_map(
         height=MAP_HEIGHT_PX,
     )
     fmap.get_root().header.add_child(Element(f"<style>{frame_css()}</style>"), name="cbm-css")
-    add_offline_basemap(fmap)
+    GeoLoader().add_to(fmap)  # before any group that draws a geometry file
+    add_offline_basemap(fmap, geo.url(BASEMAP))
     add_feature_panes(fmap)
     add_label_layer(fmap)  # the label pane, the engine, countries and seas
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
@@ -296,23 +300,24 @@ def add_feature_panes(fmap: folium.Map) -> None:
     folium.map.CustomPane(SELECTION_PANE, z_index=440, pointer_events=False).add_to(fmap)
 
 
-def selection_group(geometry: BaseGeometry) -> folium.FeatureGroup:
+def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
+                    geo: GeoFiles) -> folium.FeatureGroup:
     """A black outline over the selected feature, on top of every layer and deaf to the mouse,
     so the features inside a selected area stay clickable. A selected line gets a wide halo
-    under the lines instead, so the route keeps its own colour on top."""
+    under the lines instead, so the route keeps its own colour on top. Drawn in the browser from
+    the feature's layer file, so a selection sends its id, not its geometry."""
     group = folium.FeatureGroup(name="Selection")
     line = geometry_kind(geometry) == "line"
     options = selection_options()
     if line:
         options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA, opacity=0.45)
-    for element in feature_elements(geometry, options, SELECTION.radius, tooltip="",
-                                    interactive=False,
-                                    pane=SELECTION_UNDER_PANE if line else SELECTION_PANE):
-        element.add_to(group)
+    SelectionHalo(geo.url(layer_id), feature_id, options, SELECTION.radius,
+                  SELECTION_UNDER_PANE if line else SELECTION_PANE).add_to(group)
     return group
 
 
-def layer_groups(layers: Iterable[Layer], visible: Iterable[str]) -> list[folium.FeatureGroup]:
+def layer_groups(layers: Iterable[Layer], visible: Iterable[str],
+                 geo: GeoFiles) -> list[folium.FeatureGroup]:
     """Feature groups for the visible layers, in registry order (later ones draw on top)."""
     shown = set(visible)
-    return [feature_group(layer) for layer in layers if layer.id in shown]
+    return [feature_group(layer, geo.url(layer.id)) for layer in layers if layer.id in shown]
