@@ -131,6 +131,21 @@ def test_a_name_beats_a_search_term_and_a_term_keeps_its_order() -> None:
     assert index.rank("kara") == ["c", "b", "a"]
 
 
+def test_the_index_as_json_holds_every_text_it_ranks_with() -> None:
+    """What the static edition's browser search ranks with (layers/publish/templates/search.js):
+    the normalised texts, their kind, the features they find (by registry position) and, for a
+    term, its entry; the cut-offs travel with them."""
+    index = SearchIndex(
+        [Searchable("a", ("Alpha",), ("Älfa",)), Searchable("b", ("Stepanakert / Khankendi",))],
+        [SearchTerm(("Karabakh",), ("b", "zz", "a"), "a test")],
+    )
+    assert index.as_json() == {
+        "cutoff": FUZZY_CUTOFF, "minChars": 4, "ids": ["a", "b"],
+        "texts": [["alpha", 0, [0], 0], ["alfa", 1, [0], 0],
+                  ["stepanakert khankendi", 0, [1], 0], ["karabakh", 2, [1, 0], 0]],
+    }
+
+
 def test_fuzzy_scores_the_best_stretch_from_a_word_start() -> None:
     score, where = fuzzy_score("stepanakret", "stepanakert khankendi")
     assert score >= FUZZY_CUTOFF and where == 1  # the start of the text, not the whole

@@ -209,10 +209,12 @@ class Catalog:
         NKAO, the peacekeeping area, Stepanakert and the Lachin corridor (a search term of
         `search_terms.json`), and "qwxz" nothing. The ranking is `layers.data.search`'s.
         """
-        return self._search_index.rank(query)
+        return self.search_index.rank(query)
 
     @cached_property
-    def _search_index(self) -> SearchIndex:
+    def search_index(self) -> SearchIndex:
+        """The index `search` ranks with, built once; the static edition hands its texts to the
+        reader's browser (`SearchIndex.as_json`), so both rank alike."""
         return SearchIndex((searchable(props) for _, props, _ in self.features
                             if isinstance(props.get("id"), str)), self.search_terms)
 

@@ -149,6 +149,19 @@ class SearchIndex:
             known = tuple(ident for ident in term.finds if ident in self._order)
             self._texts.extend(filter(None, (_text(t, TERM, known, entry) for t in term.words)))
 
+    def as_json(self) -> dict[str, object]:
+        """The index as plain JSON, for a browser that ranks without this module: the static
+        edition's `search.js` (`layers.publish`) runs `rank` over it, line for line, with the
+        same cut-offs, so a reader of the published files and a user of the app get the same
+        results. `texts` are (normalised text, kind, indexes into `ids` it finds, term entry)."""
+        return {
+            "cutoff": FUZZY_CUTOFF,
+            "minChars": FUZZY_MIN_CHARS,
+            "ids": list(self._order),
+            "texts": [[text.text, text.kind, [self._order[i] for i in text.finds], text.entry]
+                      for text in self._texts],
+        }
+
     def rank(self, query: str) -> list[str]:
         """Feature ids `query` finds, best first (the order the module docstring gives)."""
         wanted = normalise(query)
