@@ -1,6 +1,6 @@
 """The Caucasus Briefing Map library: everything the dashboard knows and draws, with no Streamlit.
 
-Five packages, imported one way only (`tests/test_architecture.py` reads the imports and fails
+Six packages, imported one way only (`tests/test_architecture.py` reads the imports and fails
 on an arrow that runs backwards):
 
   data/      the article, the geodata catalog, its schema and every check on it, the mention
@@ -12,6 +12,9 @@ on an arrow that runs backwards):
              Imports data/ and html/ (for escaping and the legend's HTML).
   briefing/  storyboards, their editing, the Briefing page's state machine, and the HTML and
              PDF handouts. Imports data/, html/ and map/.
+  publish/   the static edition (`python -m layers publish OUT/`): the explorer, the article,
+             the briefing and the sources as plain files for any static server or CDN.
+             Imports data/, html/, map/ and briefing/.
   build/     set-up and build tools: one npm fetcher and pin manifest, TopoJSON, the offline
              basemap, the map assets and the geodata build (`python -m layers.build …`).
              Imports data/ only, so a build never pulls in the renderers.

@@ -3,6 +3,8 @@
   check   validate geodata/ against the schema and the article; exit 1 listing every problem
   index   print the feature ↔ paragraph ↔ citation index as JSON or CSV
   export-briefing   write a storyboard as one offline HTML file and/or a PDF handout
+  publish OUT/   write the static edition: the explorer, the article, the briefing and the
+                 sources as plain files for any static web server or CDN
 
 Each command is a function taking the parsed arguments and returning the exit status; adding one
 is a `_add_<name>` parser builder plus its function.
@@ -28,6 +30,8 @@ from layers.data.catalog import Catalog, CatalogError, load_catalog
 from layers.data.mentions import INDEX_COLUMNS, build_index, index_rows
 from layers.data.schema import Problem
 from layers.data.validate import validate_catalog
+from layers.publish.edition import publish
+from layers.publish.files import NotAnEdition
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_check(commands)
     _add_index(commands)
     _add_export_briefing(commands)
+    _add_publish(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 
@@ -169,6 +174,49 @@ def _export_briefing(args: argparse.Namespace) -> int:
             return 1
         path.write_bytes(data)
         print(f"wrote {path}: {len(data):,} bytes in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _add_publish(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "publish", help="write the static edition into a folder",
+        description="Write the explorer (map, layers, labels, search, cards), the article, the "
+        "default briefing and the sources as plain files that any static web server or CDN "
+        "serves to any number of readers, asking nothing of any other origin. OUT must be "
+        "empty, new, or an earlier edition (which is replaced). Needs `make assets` (it copies "
+        "Leaflet and the other pinned libraries). Serve it with e.g. "
+        "`python -m http.server -d OUT`.",
+    )
+    parser.add_argument("out", type=Path, metavar="OUT", help="the folder to write")
+    parser.add_argument("--storyboard", type=Path, default=DEFAULT_STORYBOARD, metavar="FILE",
+                        help="the briefing to include (default: content/briefings/default.json)")
+    _data_options(parser)
+    parser.set_defaults(run=_publish)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    article = load_article(args.article)
+    try:
+        catalog = load_catalog(args.geodata)
+    except CatalogError as error:
+        print(f"cannot load the geodata: {error}", file=sys.stderr)
+        return 1
+    storyboard, issues = load_storyboard(args.storyboard, catalog, article)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        edition = publish(args.out, catalog, article, storyboard)
+    except (MissingAssets, NotAnEdition) as error:
+        print(f"cannot publish {args.out}: {error}", file=sys.stderr)
+        return 1
+    *folders, (_, files, size) = edition.summary()
+    print(f"wrote {args.out}: {files:,} files, {size:,} bytes in "
+          f"{time.perf_counter() - started:.1f} s")
+    for folder, count, folder_bytes in folders:
+        print(f"  {folder + '/' if folder != '.' else 'pages':<8} {count:>4} files "
+              f"{folder_bytes:>11,} bytes")
+    print(f"serve it: python -m http.server -d {args.out}")
     return 0
 
 
