@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint check geodata assets basemap bench clean
+.PHONY: run test lint check publish geodata assets basemap bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -31,6 +31,13 @@ lint: $(VENV)/.dev
 
 check: $(VENV)/.runtime
 	$(BIN)/python -m layers check
+
+# The static edition in site/ (gitignored): the explorer, the article, the briefing and the
+# sources as plain files for any static web server or CDN, for when readers outgrow one
+# Streamlit server. Copies the pinned libraries, so it needs the assets. Serve it with
+# `python -m http.server -d site`.
+publish: $(VENV)/.runtime assets
+	$(BIN)/python -m layers publish site/
 
 # The npm packages of the next three targets are pinned once in layers/build/packages.json (sha512
 # per tarball, sha256 per file), fetched by `npm pack` once into .cache/npm/ (gitignored), and
