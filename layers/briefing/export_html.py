@@ -44,7 +44,7 @@ from layers.data.catalog import Catalog, Layer
 from layers.data.schema import attributed_name
 from layers.html.references import references_html
 from layers.html.styles import stylesheet
-from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS
+from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.label_layer import engine_options, engine_source
 from layers.map.labels import cached_base_labels, cached_layer_labels, highlight_label
@@ -140,10 +140,7 @@ def _scene(scene: Scene, catalog: Catalog, article: Article) -> dict[str, object
 
 def _template_text(name: str) -> str:
     """A template file's text, checked to be inlinable: it must not close its own block."""
-    text = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-    if "</" in text:
-        raise ValueError(f"{TEMPLATES_DIR / name} must not contain '</'")
-    return text
+    return inlinable_text(TEMPLATES_DIR / name)
 
 
 def _leaflet(vendor_dir: Path) -> tuple[str, str]:

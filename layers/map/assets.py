@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -101,6 +102,16 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 class NotOffline(ValueError):
     """An element would load code or styles from the internet and has no local copy."""
+
+
+def inlinable_text(path: Path) -> str:
+    """A script or stylesheet of ours, refused if it holds `</`. Why: inlined in a page (folium's
+    map, the one-file handout) a `</` could close its own block; the files we only serve are
+    held to it too, so any of them may be inlined later."""
+    text = path.read_text(encoding="utf-8")
+    if "</" in text:
+        raise ValueError(f"{path} must not contain '</'")
+    return text
 
 
 def local_paths() -> set[str]:

@@ -22,7 +22,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.data.catalog import Catalog, Layer
-from layers.map.assets import LabelLibraries
+from layers.map.assets import LabelLibraries, inlinable_text
 from layers.map.labels import (
     Label,
     cached_layer_labels,
@@ -52,10 +52,7 @@ def js_json(value: object) -> str:
 
 def engine_source() -> str:
     """The label engine's script, checked to be inlinable (the handout inlines it too)."""
-    source = ENGINE_SCRIPT.read_text(encoding="utf-8")
-    if "</" in source:
-        raise ValueError(f"{ENGINE_SCRIPT} must not contain '</'")
-    return source
+    return inlinable_text(ENGINE_SCRIPT)
 
 
 def engine_options() -> dict[str, object]:

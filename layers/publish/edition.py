@@ -63,7 +63,7 @@ from layers.html.provenance import (
 )
 from layers.html.references import map_link, paragraph_link, references_html
 from layers.html.styles import stylesheet
-from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS
+from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.label_layer import engine_options, engine_source, js_json
 from layers.map.labels import cached_base_labels, cached_layer_labels
@@ -400,13 +400,10 @@ def _css_images(css_path: str, css: bytes) -> list[str]:
 
 
 def _template_text(name: str) -> str:
-    """A template file's text as it is served. A script must hold no `</`: the same files may
-    one day be inlined, as the handout inlines the label engine, and then no data could close
-    their block either."""
-    text = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-    if name.endswith(".js") and "</" in text:
-        raise ValueError(f"{TEMPLATES_DIR / name} must not contain '</'")
-    return text
+    """A template file's text as it is served; a script is kept inlinable (`inlinable_text`),
+    as the handout inlines the label engine, so no data could close its block either."""
+    path = TEMPLATES_DIR / name
+    return inlinable_text(path) if name.endswith(".js") else path.read_text(encoding="utf-8")
 
 
 def _render(template: str, **values: object) -> bytes:
