@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Point, box
 
 from layers.data.catalog import Layer, Style, bounds_around
 from layers.map.geo_files import GeoFiles, layer_document, serialise, write_files
+from layers.map.geo_layer import GeoLoader, draw_source
 from layers.map.layer import feature_group
 from layers.map.mapview import (
     fresh_camera,
@@ -111,6 +112,18 @@ def test_a_file_is_named_by_its_content_and_older_versions_are_removed(tmp_path)
     assert second.names["demo"] != first.names["demo"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [second.names["demo"]]
     assert files_for([changed], tmp_path) == second  # the same content, the same name
+
+
+def test_the_loader_inlines_the_one_feature_drawer():
+    """The live map draws with `geo_draw.js`, the file the static edition serves: inlined whole,
+    ahead of the loader that calls it."""
+    fmap = folium.Map(tiles=None)
+    GeoLoader().add_to(fmap)
+    html = fmap.get_root().render()
+    assert draw_source() in html
+    assert html.index("window.CbmGeoDraw =") < html.index("window.cbmGeo =")
+    assert "CbmGeoDraw.build(doc)" in html and "L.circleMarker" not in html.replace(
+        draw_source(), "")
 
 
 def test_selection_outline_is_a_group_of_its_own(tmp_path):

@@ -6,12 +6,13 @@ bench/). Here each layer, and the offline basemap, becomes one JSON file of *dra
 instructions* (geometry, pane, path options, the escaped tooltip), written under
 `static/geo/` (gitignored: built at start-up from the catalog, never edited) and named by a hash
 of its content, so a file's address changes exactly when its content does. Streamlit serves
-`static/` at `/app/static/`; the map's script (`templates/geo_files.js`) fetches each file once
+`static/` at `/app/static/`; the map's script (`templates/geo_loader.js`) fetches each file once
 per page and keeps the drawn layer, and the component's arguments carry only addresses.
 
 The documents are built by pure functions (`layer_document`, `basemap_document`); `write_files`
-is the one place that touches the disk. The HTML handout does not use these files: it inlines
-everything, because it must open from a USB stick.
+is the one place that touches the disk. The static edition (`layers.publish`) publishes the same
+documents and draws them with the same script (`templates/geo_draw.js`). The HTML handout does
+not use these files: it inlines everything, because it must open from a USB stick.
 """
 
 from __future__ import annotations
