@@ -26,6 +26,9 @@ from layers.build.assets import vendor_files
 from layers.cli import main
 from layers.data.article import Article
 from layers.data.catalog import load_catalog
+from layers.map.basemap import basemap_document
+from layers.map.geo_files import layer_document, serialise
+from layers.map.geo_layer import draw_source
 from layers.publish.edition import PAGES, SEARCH_JS, build_edition, static_links
 from layers.publish.files import (
     GENERATOR,
@@ -171,9 +174,8 @@ def test_every_file_a_page_or_the_config_names_exists(site: Path) -> None:
             if parts.fragment and target in anchors and not parts.fragment.startswith("feature"):
                 assert parts.fragment in anchors[target], (name, link)
     config = json.loads(Page(read(site, "index.html")).scripts[0])
-    named = [config["labels"], config["search"], *config["cards"].values(),
-             *(layer["geo"] for layer in config["layers"]),
-             *(part["geo"] for part in config["basemap"])]
+    named = [config["labels"], config["search"], config["basemap"], *config["cards"].values(),
+             *(layer["geo"] for layer in config["layers"])]
     for path in named:
         assert (site / path).is_file(), path
 
@@ -209,6 +211,25 @@ def test_every_feature_has_its_card_and_every_layer_its_geometry(site: Path) -> 
         assert [f["properties"]["id"] for f in drawn["features"]] == list(layer.features["id"])
     card = read(site, config["cards"]["nakhchivan"])
     assert '<blockquote class="passage">' in card and "<h4>Data sources</h4>" in card
+
+
+def test_the_explorer_draws_the_apps_documents_with_the_apps_drawer(site: Path) -> None:
+    """One builder and one drawer for both maps: the geometry files are the documents the
+    app's map fetches (`layers.map.geo_files`), byte for byte, and the page loads the app's
+    `geo_draw.js` before the explorer that calls it."""
+    catalog = load_catalog()
+    config = json.loads(Page(read(site, "index.html")).scripts[0])
+    for layer, entry in zip(catalog.layers, config["layers"], strict=True):
+        assert (site / entry["geo"]).read_bytes() == serialise(layer_document(layer)), layer.id
+    assert (site / config["basemap"]).read_bytes() == serialise(basemap_document())
+    scripts = [attrs["src"] for tag, attrs in Page(read(site, "index.html")).elements
+               if tag == "script" and attrs.get("src")]
+    (drawer,) = [src for src in scripts if src.startswith("assets/geo-draw.")]
+    assert read(site, drawer) == draw_source()
+    assert scripts.index(drawer) < next(i for i, src in enumerate(scripts)
+                                        if src.startswith("assets/explorer."))
+    explorer = read(site, next(src for src in scripts if src.startswith("assets/explorer.")))
+    assert "L.circleMarker" not in explorer and "L.geoJSON(g" not in explorer
 
 
 def test_links_point_at_the_editions_pages_not_the_apps(site: Path) -> None:
@@ -307,7 +328,7 @@ def test_changed_data_change_exactly_the_names_of_what_changed(tmp_path: Path,
     assert named(before, "cards/goris") != named(after, "cards/goris")
     assert named(before, "data/search") != named(after, "data/search")
     for unchanged in ("geo/borders", "geo/railways", "cards/jermuk", "assets/explorer",
-                      "geo/basemap-land"):
+                      "geo/basemap"):
         assert named(before, unchanged) == named(after, unchanged), unchanged
     assert before.files["index.html"] != after.files["index.html"]  # it names the new files
 

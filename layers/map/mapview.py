@@ -307,13 +307,21 @@ def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
     under the lines instead, so the route keeps its own colour on top. Drawn in the browser from
     the feature's layer file, so a selection sends its id, not its geometry."""
     group = folium.FeatureGroup(name="Selection")
-    line = geometry_kind(geometry) == "line"
-    options = selection_options()
-    if line:
-        options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA, opacity=0.45)
-    SelectionHalo(geo.url(layer_id), feature_id, options, SELECTION.radius,
-                  SELECTION_UNDER_PANE if line else SELECTION_PANE).add_to(group)
+    options, pane = selection_halo(geometry_kind(geometry))
+    SelectionHalo(geo.url(layer_id), feature_id, options, SELECTION.radius, pane).add_to(group)
     return group
+
+
+def selection_halo(kind: str) -> tuple[dict[str, object], str]:
+    """The selection outline's path options and pane for a feature drawn as `kind` (point, line
+    or area, `geometry_kind`): a wide faint halo under the lines for a line, the outline on top
+    otherwise. One rule for this map and the static edition's, which outlines in the browser
+    whatever feature a reader opens."""
+    options = selection_options()
+    if kind == "line":
+        options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA, opacity=0.45)
+        return options, SELECTION_UNDER_PANE
+    return options, SELECTION_PANE
 
 
 def layer_groups(layers: Iterable[Layer], visible: Iterable[str],

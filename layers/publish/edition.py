@@ -11,9 +11,10 @@ What a reader gets (`publish`):
   briefing.html    the default storyboard as the offline handout (`layers.briefing.export_html`)
   sources.html     the references with the features that rest on each, the datasets, the
                    statements, the pages, and the data files and libraries of this edition
-  geo/  data/  cards/  assets/   content-hashed: each layer's drawing GeoJSON and the basemap,
+  geo/  data/  cards/  assets/   content-hashed: the drawing instructions of each layer and of
+                   the basemap (the documents the app's map fetches, `layers.map.geo_files`),
                    the labels, the search index, the data as built, one card per feature, the
-                   pages' scripts and stylesheets
+                   pages' scripts (the app's feature drawer among them) and stylesheets
   vendor/          Leaflet, rbush, labelgun, Leaflet.TextPath and fuzzball, copied from
                    `static/vendor/` under their versioned paths and checked against the sha256
                    `layers/build/packages.json` pins
@@ -24,9 +25,10 @@ What a reader gets (`publish`):
 Escaping is the app's: every text from the data reaches a page through Jinja2's autoescaping or
 through the builders of `layers.html` (the card, the article, the provenance); the config a page
 script reads sits in `<script type="application/json">` written by `js_json` (no `<`, `>` or `&`
-in it); the scripts put names into text nodes and only our builders' escaped card HTML into
-`innerHTML`. Links our builders write for the app (`./?feature=`, `article?paragraph=`) are
-pointed at the edition's pages (`static_links`).
+in it); the scripts put names into text nodes and only our builders' escaped HTML into the page
+as HTML: the card (`layers.html.card`) and a feature's tooltip (`layers.map.layer.tooltip_html`,
+in the layer's drawing instructions). Links our builders write for the app (`./?feature=`,
+`article?paragraph=`) are pointed at the edition's pages (`static_links`).
 """
 
 from __future__ import annotations
@@ -42,15 +44,13 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from shapely.geometry import mapping
 
 from layers import ROOT
 from layers.briefing.export_html import FIT_MAX_ZOOM, MissingAssets, export_html
 from layers.briefing.storyboard import Storyboard
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, LegendEntry, bounds_around, geometry_kind
+from layers.data.catalog import Catalog, Layer, LegendEntry, bounds_around
 from layers.data.mentions import MentionIndex, build_index
-from layers.data.schema import category_label
 from layers.html import markup
 from layers.html.article_view import paragraph_html, places
 from layers.html.card import build_card, card_html
@@ -64,15 +64,16 @@ from layers.html.provenance import (
 from layers.html.references import map_link, paragraph_link, references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
-from layers.map.basemap import BASEMAP_DIR
+from layers.map.basemap import basemap_document
+from layers.map.geo_files import layer_document
+from layers.map.geo_layer import draw_source
 from layers.map.label_layer import engine_options, engine_source, js_json
 from layers.map.labels import cached_base_labels, cached_layer_labels
-from layers.map.layer import AREA_PANES, HIT_WIDTH, pane_for
+from layers.map.layer import AREA_PANES
 from layers.map.legend import entry_html, precision_key_html
-from layers.map.mapview import FRAME_FEATURES, FRAME_PADDING_PX, ZOOM_SNAP
+from layers.map.mapview import FRAME_FEATURES, FRAME_PADDING_PX, ZOOM_SNAP, selection_halo
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
-from layers.map.style import BASEMAP_STYLES, LINE_HALO_EXTRA, SELECTION, path_options
-from layers.map.style import selection_options as map_selection_options
+from layers.map.style import SELECTION
 from layers.publish.files import GENERATOR, MANIFEST, Edition, json_bytes
 
 VENDOR_DIR = ROOT / "static" / "vendor"
@@ -115,12 +116,12 @@ def build_edition(catalog: Catalog, article: Article, storyboard: Storyboard,
     assets = _assets(edition, Path(vendor_dir))
     data_files = _data_files(edition, catalog)
     geo = {layer.id: edition.add_hashed(f"geo/{layer.id}", ".geojson",
-                                        json_bytes(layer_geojson(layer)))
+                                        json_bytes(layer_document(layer)))
            for layer in catalog.layers}
     config = {
         "layers": [{"id": layer.id, "title": layer.title, "visible": layer.visible,
                     "geo": geo[layer.id]} for layer in catalog.layers],
-        "basemap": _basemap(edition),
+        "basemap": edition.add_hashed("geo/basemap", ".geojson", json_bytes(basemap_document())),
         "labels": edition.add_hashed("data/labels", ".json", json_bytes(_labels(catalog))),
         "labelOptions": engine_options(),
         "search": edition.add_hashed("data/search", ".json", json_bytes(_search(catalog))),
@@ -164,49 +165,29 @@ def publish(out: Path, catalog: Catalog, article: Article, storyboard: Storyboar
 # --- what the explorer draws ---------------------------------------------------------------------
 
 
-def layer_geojson(layer: Layer) -> dict[str, object]:
-    """A layer as the explorer draws it: each feature's geometry with its id, name, category
-    and precision (the tooltip), how it is drawn (`draw`: point, line or area), its pane (areas
-    by size under lines under points, `layers.map.layer.pane_for`) and its Leaflet options
-    (`layers.map.style.path_options`, the app's). The card is not in it: it is a file of its
-    own, fetched when the feature is opened."""
-    features = []
-    for row in layer.features.itertuples(index=False):
-        style = layer.style_for(row.category)
-        kind = geometry_kind(row.geometry)
-        properties: dict[str, object] = {
-            "id": row.id, "name": row.name, "category": category_label(row.category),
-            "precision": row.precision, "draw": kind, "pane": pane_for(row.geometry),
-            "options": path_options(style, row.precision, point=kind == "point"),
-        }
-        if kind == "point":
-            properties["radius"] = style.radius
-        features.append({"type": "Feature", "id": row.id, "geometry": mapping(row.geometry),
-                         "properties": properties})
-    return {"type": "FeatureCollection", "features": features}
-
-
 def map_settings(catalog: Catalog) -> dict[str, object]:
     """The app's map constants the explorer's script needs: the opening frame (Armenia and
-    Azerbaijan, from the data), zooms, panes, the click-catching width of a line and the
-    selection outline."""
+    Azerbaijan, from the data), zooms, panes and the selection outline of each kind of feature
+    (`layers.map.mapview.selection_halo`)."""
     minx, miny, maxx, maxy = bounds_around(catalog.feature(fid).geometry
                                            for fid in FRAME_FEATURES)
     return {
         "frame": [[miny, minx], [maxy, maxx]], "padding": FRAME_PADDING_PX,
         "fitMaxZoom": FIT_MAX_ZOOM, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
-        "zoomSnap": ZOOM_SNAP, "areaPanes": AREA_PANES, "hitWidth": HIT_WIDTH,
-        "selection": map_selection_options(), "selectionRadius": SELECTION.radius,
-        "lineHaloExtra": LINE_HALO_EXTRA, "attribution": markup.text(ATTRIBUTION),
+        "zoomSnap": ZOOM_SNAP, "areaPanes": AREA_PANES,
+        "selection": _selection_outlines(), "selectionRadius": SELECTION.radius,
+        "attribution": markup.text(ATTRIBUTION),
     }
 
 
-def _basemap(edition: Edition) -> list[dict[str, object]]:
-    """The offline basemap's files, copied as they are, in drawing order with their styles."""
-    return [{"geo": edition.add_hashed(f"geo/basemap-{stem}", ".geojson",
-                                       (BASEMAP_DIR / f"{stem}.geojson").read_bytes()),
-             "style": style}
-            for stem, style in BASEMAP_STYLES.items()]
+def _selection_outlines() -> dict[str, dict[str, object]]:
+    """The app's selection outline for each kind of feature the explorer may open, by the
+    `draw` of its drawing instructions."""
+    outlines = {}
+    for kind in ("point", "line", "area"):
+        options, pane = selection_halo(kind)
+        outlines[kind] = {"options": options, "pane": pane}
+    return outlines
 
 
 def _labels(catalog: Catalog) -> dict[str, object]:
@@ -360,6 +341,7 @@ def _assets(edition: Edition, vendor_dir: Path) -> Assets:
     scripts = (f"vendor/{LEAFLET_JS}", *(f"vendor/{local}" for _, local in LABEL_JS),
                f"vendor/{SEARCH_JS[0]}",
                edition.add_hashed("assets/labels", ".js", engine_source().encode("utf-8")),
+               edition.add_hashed("assets/geo-draw", ".js", draw_source().encode("utf-8")),
                edition.add_hashed("assets/search", ".js",
                                   _template_text("search.js").encode("utf-8")),
                edition.add_hashed("assets/explorer", ".js",

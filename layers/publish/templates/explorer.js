@@ -1,8 +1,10 @@
 // The static edition's explorer (layers/publish): the map, its layers and labels, the search,
 // the card and the permalink, from the config in the page and the hashed files it names.
-// Everything is fetched from this origin, each file once. No text from the data reaches
-// innerHTML except a card, which layers/html/card.py escaped when it was written; names go into
-// text nodes. Holds no closing tag.
+// Features are drawn by the app's own drawer (layers/map/templates/geo_draw.js, CbmGeoDraw) from
+// the app's drawing instructions. Everything is fetched from this origin, each file once. No
+// text from the data reaches the page as HTML except a card and a tooltip, which
+// layers/html/card.py and layers/map/layer.py escaped when they were written; names go into text
+// nodes. Holds no closing tag.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("edition-config").textContent);
@@ -51,16 +53,9 @@
   };
   legendControl.addTo(map);
 
-  // The offline basemap, drawn in its order (sea, land, lakes, rivers, borders) whatever order
-  // its files arrive in.
-  var basemapDrawn = Promise.all(config.basemap.map(function (part) {
-    return fetchOnce(part.geo);
-  })).then(function (parts) {
-    parts.forEach(function (data, at) {
-      var style = config.basemap[at].style;
-      L.geoJSON(data, {pane: "basemap", interactive: false,
-                       style: function () { return style; }}).addTo(map);
-    });
+  // The offline basemap (sea, land, lakes, rivers, borders, deaf to the mouse).
+  var basemapDrawn = fetchOnce(config.basemap).then(function (doc) {
+    CbmGeoDraw.build(doc).addTo(map);
   });
   // The labels (layers/map/templates/labels.js): countries and seas always, a layer's names
   // with its layer.
@@ -72,25 +67,16 @@
 
   // --- layers and features ---------------------------------------------------------------------
   var layers = {};      // id -> {config, group, drawn (a promise)}
-  var features = {};    // id -> {layer, props, geometry, bounds}
+  var features = {};    // id -> {layer, feature, geometry, bounds}
   var order = config.layers.map(function (layer) { return layer.id; });
   config.layers.forEach(function (layer) {
     layers[layer.id] = {config: layer, group: L.layerGroup(), drawn: null,
                         box: document.querySelector('input[data-layer="' + layer.id + '"]')};
   });
 
-  function tooltip(props) {
-    var box = document.createElement("span"), name = document.createElement("b");
-    var detail = document.createElement("small");
-    name.textContent = props.name;
-    detail.textContent = props.category + " · " + props.precision;
-    box.appendChild(name);
-    box.appendChild(document.createElement("br"));
-    box.appendChild(detail);
-    return box;
-  }
   var pressed = {before: undefined, at: 0};
-  function onFeature(shape, id) {
+  function onFeature(shape, feature) {
+    var id = feature.properties.id;
     shape.on("click", function (event) {
       var now = Date.now();
       if (now - pressed.at > 500) { pressed.before = selected; }
@@ -99,45 +85,18 @@
       select(id);
     });
   }
-  function draw(feature) {
-    var p = feature.properties, g = feature.geometry, shape;
-    if (p.draw === "point") {
-      shape = L.circleMarker([g.coordinates[1], g.coordinates[0]],
-                             Object.assign({radius: p.radius, fill: true, pane: p.pane}, p.options));
-      shape.bindTooltip(tooltip(p));
-      onFeature(shape, p.id);
-      return [shape];
-    }
-    if (p.draw === "line") {
-      // drawn deaf to the mouse; an invisible wide stroke over it takes hover and click (a
-      // dashed 2 px line is mostly gaps)
-      var line = L.geoJSON(g, {pane: p.pane, interactive: false,
-                                style: function () { return p.options; }});
-      var hit = L.geoJSON(g, {pane: p.pane, style: function () {
-        return {color: p.options.color, weight: config.hitWidth, opacity: 0, fill: false};
-      }});
-      hit.bindTooltip(tooltip(p), {sticky: true});
-      onFeature(hit, p.id);
-      return [line, hit];
-    }
-    shape = L.geoJSON(g, {pane: p.pane, style: function () { return p.options; }});
-    shape.bindTooltip(tooltip(p), {sticky: true});
-    shape.on("mouseover", function () { shape.setStyle({weight: p.options.weight + 2}); });
-    shape.on("mouseout", function () { shape.setStyle({weight: p.options.weight}); });
-    onFeature(shape, p.id);
-    return [shape];
-  }
 
+  // A layer is drawn once, by the app's drawer, with a click on each feature that opens it.
   function ensureDrawn(id) {
     var layer = layers[id];
     if (!layer.drawn) {
       layer.drawn = Promise.all([fetchOnce(layer.config.geo), labelsReady]).then(function (got) {
+        layer.group.addLayer(CbmGeoDraw.build(got[0], onFeature));
         got[0].features.forEach(function (feature) {
-          var p = feature.properties;
-          draw(feature).forEach(function (shape) { layer.group.addLayer(shape); });
-          if (!features[p.id]) {
-            features[p.id] = {layer: id, props: p, geometry: feature.geometry,
-                              bounds: L.geoJSON(feature.geometry).getBounds()};
+          var fid = feature.properties.id;
+          if (!features[fid]) {
+            features[fid] = {layer: id, feature: feature, geometry: feature.geometry,
+                             bounds: L.geoJSON(feature.geometry).getBounds()};
           }
         });
         layer.group.addLayer(labelEngine.layer(got[1].layers[id] || []));
@@ -195,19 +154,13 @@
   var outline = L.layerGroup().addTo(map);
   var card = byId("card"), cardBody = byId("card-body"), permalink = byId("permalink");
 
-  function drawOutline(feature) {
+  // The app's selection outline (layers/map/mapview.py selection_halo), drawn as the app does.
+  function drawOutline(entry) {
     outline.clearLayers();
-    if (!feature) { return; }
-    var options = Object.assign({}, config.selection), g = feature.geometry;
-    if (feature.props.draw === "point") {
-      outline.addLayer(L.circleMarker([g.coordinates[1], g.coordinates[0]], Object.assign(
-        options, {radius: config.selectionRadius, pane: "selection", interactive: false})));
-      return;
-    }
-    var line = feature.props.draw === "line";
-    if (line) { options.weight += config.lineHaloExtra; options.opacity = 0.45; }
-    outline.addLayer(L.geoJSON(g, {pane: line ? "selection-under" : "selection",
-                                   interactive: false, style: function () { return options; }}));
+    if (!entry) { return; }
+    var how = config.selection[entry.feature.properties.draw];
+    CbmGeoDraw.halo(entry.feature, how.options, config.selectionRadius, how.pane)
+      .forEach(function (shape) { outline.addLayer(shape); });
   }
   // Frames a feature clear of the open legend (a wide one would hide the feature's east).
   function fly(feature, animate) {
