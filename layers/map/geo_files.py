@@ -77,8 +77,9 @@ def layer_document(layer: Layer) -> Document:
     return {"type": "FeatureCollection", "layer": layer.id, "features": features}
 
 
-def serialise(document: Document) -> bytes:
-    """Compact JSON, keys sorted, so the same content always gives the same bytes and hash."""
+def serialise(document: object) -> bytes:
+    """Compact JSON, keys sorted, so the same content always gives the same bytes and hash
+    (the static edition writes its hashed JSON files with it too)."""
     return json.dumps(document, separators=(",", ":"), sort_keys=True,
                       ensure_ascii=False).encode("utf-8")
 

@@ -65,7 +65,7 @@ from layers.html.references import map_link, paragraph_link, references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
 from layers.map.basemap import basemap_document
-from layers.map.geo_files import layer_document
+from layers.map.geo_files import layer_document, serialise
 from layers.map.geo_layer import draw_source
 from layers.map.label_layer import engine_options, engine_source, js_json
 from layers.map.labels import cached_base_labels, cached_layer_labels
@@ -74,7 +74,7 @@ from layers.map.legend import entry_html, precision_key_html
 from layers.map.mapview import FRAME_FEATURES, FRAME_PADDING_PX, ZOOM_SNAP, selection_halo
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
 from layers.map.style import SELECTION
-from layers.publish.files import GENERATOR, MANIFEST, Edition, json_bytes
+from layers.publish.files import GENERATOR, MANIFEST, Edition
 
 VENDOR_DIR = ROOT / "static" / "vendor"
 PIN_MANIFEST = ROOT / "layers" / "build" / "packages.json"
@@ -116,15 +116,15 @@ def build_edition(catalog: Catalog, article: Article, storyboard: Storyboard,
     assets = _assets(edition, Path(vendor_dir))
     data_files = _data_files(edition, catalog)
     geo = {layer.id: edition.add_hashed(f"geo/{layer.id}", ".geojson",
-                                        json_bytes(layer_document(layer)))
+                                        serialise(layer_document(layer)))
            for layer in catalog.layers}
     config = {
         "layers": [{"id": layer.id, "title": layer.title, "visible": layer.visible,
                     "geo": geo[layer.id]} for layer in catalog.layers],
-        "basemap": edition.add_hashed("geo/basemap", ".geojson", json_bytes(basemap_document())),
-        "labels": edition.add_hashed("data/labels", ".json", json_bytes(_labels(catalog))),
+        "basemap": edition.add_hashed("geo/basemap", ".geojson", serialise(basemap_document())),
+        "labels": edition.add_hashed("data/labels", ".json", serialise(_labels(catalog))),
         "labelOptions": engine_options(),
-        "search": edition.add_hashed("data/search", ".json", json_bytes(_search(catalog))),
+        "search": edition.add_hashed("data/search", ".json", serialise(_search(catalog))),
         "cards": _cards(edition, catalog, article, index),
         **map_settings(catalog),
     }

@@ -38,13 +38,6 @@ def hashed_name(stem: str, suffix: str, data: bytes) -> str:
     return f"{stem}.{content_hash(data)}{suffix}"
 
 
-def json_bytes(value: object) -> bytes:
-    """Compact UTF-8 JSON with sorted keys: the same content always gives the same bytes (and
-    so the same hashed name)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True).encode("utf-8")
-
-
 @dataclass
 class Edition:
     """The files of one edition by path (relative, `/`-separated), before and after writing."""
