@@ -57,10 +57,12 @@ basemap: $(VENV)/.runtime
 geodata: $(VENV)/.dev
 	$(BIN)/python -m layers.build geodata
 
-# Map payload benchmark: bytes to the browser and server time per rerun, shipped geometry vs
-# unsimplified (built into a temp dir); writes bench/results.md. Needs /usr/bin/chromium.
+# The Map page against a bare Streamlit page (bench/floor_app.py) in the same run, in headless
+# /usr/bin/chromium: first content cold and warm, a toggle, a selection, 20 and 40 sessions at
+# once. Prints one table, writes bench/results.md. Figures, not assertions; `.venv/bin/python
+# -m bench --quick` is a smoke run that writes nothing.
 bench: $(VENV)/.dev assets
-	$(BIN)/python -m bench.map_payload
+	$(BIN)/python -m bench
 
 # Everything set-up made: the venv, the map assets and the npm tarball cache.
 clean:

@@ -1,0 +1,155 @@
+"""The bench's arithmetic and table on made-up numbers: no browser, no server, nothing timed.
+
+`make bench` prints figures, never asserts them; what can be wrong without a browser is the
+bookkeeping — a percentile off by one rank, a ratio upside down, a target judged on the wrong
+side, a missing measurement crashing the table — and that is what these check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import report
+
+
+def synthetic(**overrides: object) -> dict:
+    """Results shaped like `python -m bench`'s, with round numbers whose ratios are obvious."""
+    floor = {"first_cold": [1.0, 1.2, 0.9], "first_warm": [0.5, 0.6, 0.4],
+             "toggle_s": [0.10, 0.12, 0.08], "toggle_ws": [900, 900, 1000],
+             "toggle_http": [0, 0, 0]}
+    map_ = {"first_cold": [3.0, 2.4, 2.7], "first_warm": [0.7, 0.8, 0.6],
+            "toggle_s": [0.5, 0.6, 0.4], "toggle_ws": [577_000, 577_000, 576_000],
+            "toggle_http": [0, 0, 0], "select_s": [0.15, 0.2, 0.1],
+            "select_ws": [20_000, 20_000, 21_000], "select_http": [0, 0, 0]}
+
+    def crowd(sessions: int, per_session_mb: float, errors: int) -> dict:
+        return {"sessions": sessions, "first": [float(i) for i in range(1, sessions + 1)],
+                "errors": errors, "no_content": 0, "deadline_s": 180.0,
+                "rss_before": 100_000_000,
+                "rss_after": 100_000_000 + int(per_session_mb * 1_000_000 * sessions),
+                "all_drawn_s": float(sessions)}
+
+    results = {"reps": 3, "floor": floor, "map": map_,
+               "crowds": {"floor": {"20": crowd(20, 0.5, 0), "40": crowd(40, 0.5, 0)},
+                          "map": {"20": crowd(20, 2.0, 0), "40": crowd(40, 2.0, 3)}}}
+    results.update(overrides)
+    return results
+
+
+def rows(table: str) -> dict[str, list[str]]:
+    """The table's body as measurement -> its other cells."""
+    body = table.splitlines()[2:]
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in body]
+    return {line[0]: line[1:] for line in cells}
+
+
+def row(table: str, starts: str) -> list[str]:
+    (found,) = [cells for name, cells in rows(table).items() if name.startswith(starts)]
+    return found
+
+
+def test_percentile_is_an_observed_value_by_nearest_rank():
+    samples = [float(i) for i in range(1, 21)]  # 20 sessions: 1 s .. 20 s
+    assert report.percentile(samples, 95) == 19.0
+    assert report.percentile(samples, 50) == 10.0
+    assert report.percentile(samples, 100) == 20.0
+    assert report.percentile([7.0], 95) == 7.0
+    with pytest.raises(ValueError):
+        report.percentile([], 95)
+
+
+def test_summary_median_min_p95_and_none_for_no_samples():
+    summary = report.summarize([3.0, 1.0, 2.0, 10.0])
+    assert summary == report.Summary(median=2.5, minimum=1.0, p95=10.0, n=4)
+    assert report.summarize([]) is None
+
+
+def test_ratio_guards_missing_and_zero_floor():
+    assert report.ratio(6.0, 2.0) == 3.0
+    assert report.ratio(None, 2.0) is None
+    assert report.ratio(1.0, None) is None
+    assert report.ratio(1.0, 0.0) is None
+    assert report.ratio(float("inf"), 2.0) is None
+    assert report.ratio(2.0, float("inf")) is None
+
+
+def test_formats():
+    assert report.seconds(1.3) == "1.30 s"
+    assert report.kilobytes(900) == "0.9 kB"
+    assert report.kilobytes(30_000) == "30.0 kB"
+    assert report.kilobytes(577_000) == "577 kB"
+    assert report.kilobytes(2_533_000) == "2,533 kB"
+    assert report.megabytes(2_500_000) == "2.5 MB"
+    assert report.factor(2.2) == "2.2×"
+    assert report.factor(641.1) == "641×"
+    assert report.factor(None) == report.kilobytes(None) == "—"
+
+
+def test_time_rows_put_map_over_floor_and_judge_the_median_ratio():
+    table = report.table(synthetic())
+    first = row(table, "navigation → first content, cold")
+    assert first[:2] == ["1.00 s (min 0.90)", "2.70 s (min 2.40)"]
+    assert first[2] == "2.7× (min 2.7×)"
+    assert first[3:] == ["≤ 1.6× floor", "no"]
+    warm = row(table, "navigation → first content, warm")
+    assert warm[2].startswith("1.4×") and warm[4] == "yes"
+    toggle = row(table, "click a toggle")
+    assert toggle[2].startswith("5.0×") and toggle[3:] == ["≤ 2× floor", "no"]
+    select = row(table, "select a feature")
+    assert select[0] == toggle[0], "the selection is judged against the floor's one click"
+    assert select[2].startswith("1.5×") and select[4] == "yes"
+
+
+def test_byte_rows_judge_the_absolute_30_kb():
+    table = report.table(synthetic())
+    toggle = row(table, "websocket bytes for that one toggle")
+    assert toggle[:2] == ["0.9 kB", "577 kB"]
+    assert toggle[3:] == ["≤ 30.0 kB", "no"]
+    select = row(table, "websocket bytes for that one selection")
+    assert select[1] == "20.0 kB" and select[4] == "yes"
+    assert row(table, "HTTP bytes for that one toggle")[3:] == ["—", "—"]
+
+
+def test_crowd_rows_median_p95_errors_and_memory_per_session():
+    table = report.table(synthetic())
+    time_20 = row(table, "20 sessions at once: navigation")
+    assert time_20[:2] == ["10.50 / 19.00 s", "10.50 / 19.00 s"]
+    assert time_20[2] == "1.0× / 1.0×"
+    errors_20 = row(table, "20 sessions at once: errors")
+    assert errors_20[1] == "0 of 20" and errors_20[3:] == ["0", "yes"]
+    errors_40 = row(table, "40 sessions at once: errors")
+    assert errors_40[1] == "3 of 40" and errors_40[3:] == ["reported", "—"]
+    memory = row(table, "40 sessions at once: server memory")
+    assert memory[:3] == ["0.5 MB", "2.0 MB", "4.0×"]
+    names = list(rows(table))
+    assert names.index("20 sessions at once: errors (no content within the deadline, or an "
+                       "exception)") < names.index("40 sessions at once: errors (no content "
+                                                   "within the deadline, or an exception)")
+
+
+def test_sessions_that_never_drew_count_as_slower_than_the_deadline():
+    results = synthetic()
+    results["crowds"]["map"]["40"].update(first=[10.0] * 10, errors=30, no_content=30)
+    table = report.table(results)
+    assert row(table, "40 sessions at once: navigation")[1:3] == ["> 180 / > 180 s", "—"]
+    results["crowds"]["map"]["40"].update(first=[10.0] * 36, errors=4, no_content=4)
+    assert row(report.table(results), "40 sessions at once: navigation")[1] == "10.00 / > 180 s"
+
+
+def test_a_lost_measurement_reads_as_a_dash_not_a_crash():
+    results = synthetic()
+    results["map"]["select_s"] = []
+    results["crowds"]["map"]["40"]["first"] = []
+    results["crowds"]["map"]["40"]["rss_after"] = None
+    table = report.table(results)
+    assert row(table, "select a feature")[1:] == ["—", "—", "≤ 2× floor", "—"]
+    assert row(table, "40 sessions at once: navigation")[1:3] == ["—", "—"]
+    assert row(table, "40 sessions at once: server memory")[1] == "—"
+    assert report.table(synthetic(crowds={})).count("sessions at once") == 0
+
+
+def test_the_table_is_one_markdown_table_with_a_header_row():
+    lines = report.table(synthetic()).splitlines()
+    assert lines[0].startswith("| measurement | floor page | Map page | map / floor |")
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines)
+    assert len({line.count("|") for line in lines}) == 1
