@@ -198,20 +198,21 @@ def git(app_dir: Path, *args: str) -> str:
     """A git answer about the measured checkout, or '' where there is none."""
     done = subprocess.run(["git", *args], cwd=app_dir, capture_output=True, text=True,
                           check=False)
-    return done.stdout.strip()
+    return done.stdout.rstrip()  # not lstrip: porcelain lines start with a status column
 
 
 def measured_commit(app_dir: Path) -> str:
     """The commit measured, and the files changed but not committed, if any: the tree is
     shared, so the servers ran whatever was on disk."""
     commit = git(app_dir, "rev-parse", "--short", "HEAD") or "unknown"
-    where = "" if app_dir == ROOT else f" (the app from `{app_dir}`, the bench from this one)"
+    where = "" if app_dir == ROOT else f"; the app from `{app_dir}`, the bench from this checkout"
     changed = [line[3:] for line in git(app_dir, "status", "--porcelain").splitlines()
                if not line[3:].startswith("bench/") and line[3:] != "tests/test_bench.py"]
     if not changed:
-        return f"commit `{commit}`{where} (working tree clean outside bench/)"
-    return (f"commit `{commit}`{where} plus uncommitted changes to {len(changed)} file(s): "
-            + ", ".join(f"`{path}`" for path in changed[:12]) + (" …" if len(changed) > 12 else ""))
+        return f"commit `{commit}`, working tree clean outside bench/{where}"
+    return (f"commit `{commit}` plus uncommitted changes to {len(changed)} file(s): "
+            + ", ".join(f"`{path}`" for path in changed[:12])
+            + (" …" if len(changed) > 12 else "") + where)
 
 
 def first_load_section(results: dict) -> list[str]:
@@ -292,8 +293,8 @@ def markdown(results: dict, took_s: float, quick: bool) -> str:
         f"- **Offline**: Chromium `{' '.join(CHROMIUM_ARGS)}`; requests that tried to leave "
         f"localhost: {len(notes['outside'])}. JavaScript page errors in the repetitions: "
         f"{notes['page_errors']}. Lost samples: {'; '.join(failures)}.",
-        f"- **The machine's load** (1-minute load average, 2 cores, shared with other work): "
-        f"{load}.",
+        f"- **The machine's load** (1-minute load average on 2 cores; other people's work and, "
+        f"during the crowds, this run's own browsers): {load}.",
         f"- Public page only: `{MAP_FRAME}`, `{SHAPES}`, the sidebar checkbox "
         f"\"{TOGGLE_LAYER}\", the card's `data-feature`; nothing of the Map page's "
         "implementation, so the same bench runs before and after a rework of it.",
