@@ -21,12 +21,16 @@ from layers.map.assets import (
     offline_map,
 )
 from layers.map.basemap import add_offline_basemap
+from layers.map.geo_layer import GeoLoader
 
 
-def full_offline_map() -> folium.Map:
-    """The map as the dashboard builds it: basemap, plugins, markers, layer control."""
+def full_offline_map(basemap_url: str = "/app/static/geo/basemap.0123456789abcdef.json"
+                     ) -> folium.Map:
+    """The map as the dashboard builds it: the basemap (fetched from `basemap_url`), plugins,
+    markers, layer control."""
     m = offline_map(location=[40.0, 45.0], zoom_start=6)
-    add_offline_basemap(m, "/app/static/geo/basemap.0123456789abcdef.json")
+    GeoLoader().add_to(m)
+    add_offline_basemap(m, basemap_url)
     folium.plugins.MeasureControl().add_to(m)
     folium.plugins.Fullscreen().add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)

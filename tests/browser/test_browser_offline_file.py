@@ -1,7 +1,8 @@
 """Real Chromium with the internet cut off: the saved offline map must load Leaflet and draw.
 
 This is `layers.map.assets` on its own, without Streamlit: a folium map saved to HTML with local
-asset links, served from the repository by a plain local HTTP server.
+asset links, served from the repository by a plain local HTTP server, with the basemap fetched
+from a geometry file written as the app writes it (`layers.map.geo_files`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from playwright.sync_api import expect
 
 from layers import ROOT
 from layers.map.assets import localize, offline_map
+from layers.map.basemap import basemap_document
+from layers.map.geo_files import BASEMAP, write_files
 from tests.test_assets import full_offline_map
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -42,13 +45,15 @@ def repo_server() -> Iterator[str]:
 
 def test_saved_offline_map_loads_leaflet_with_no_outside_request(bare_page, repo_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    localize(full_offline_map(), base_url="/static/vendor").save(
+    geo = write_files({BASEMAP: basemap_document()}, ARTIFACTS / "geo")  # as the app does
+    basemap_url = f"/tests/artifacts/geo/{geo.names[BASEMAP]}"
+    localize(full_offline_map(basemap_url), base_url="/static/vendor").save(
         str(ARTIFACTS / "offline_map.html"))
     failed: list[str] = []
     bare_page.on("requestfailed", lambda request: failed.append(request.url))
 
     bare_page.goto(f"{repo_server}/tests/artifacts/offline_map.html", wait_until="networkidle")
-    expect(bare_page.locator(".leaflet-map-pane path").first).to_be_attached()
+    expect(bare_page.locator(".leaflet-basemap-pane path").first).to_be_attached()
     bare_page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
 
     assert bare_page.evaluate("() => window.L && window.L.version") == "1.9.3"
