@@ -24,9 +24,11 @@ CENTRE = """() => {
 
 
 def centre(page: Page) -> list[float]:
-    """The map's centre once the component has drawn it."""
+    """The map's centre once the component has drawn the scene's features (any path above the
+    basemap: scene 2 shows only the borders layer and its highlighted countries, no points)."""
     page.frame_locator("iframe[data-testid=stCustomComponentV1]").locator(
-        ".leaflet-points-pane path").first.wait_for(state="attached", timeout=LOADS_MS)
+        ".leaflet-map-pane .leaflet-pane:not(.leaflet-basemap-pane) path").first.wait_for(
+        state="attached", timeout=LOADS_MS)
     return page.evaluate(CENTRE)
 
 
