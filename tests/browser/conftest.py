@@ -36,6 +36,7 @@ from playwright.sync_api import (
 )
 
 from layers import GEODATA_DIR, ROOT
+from layers.build import npm
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -44,6 +45,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 SERVER_START_S = 90
+AXE_FILE = ("axe-core", "package/axe.min.js")
+"""axe-core in the npm cache (pinned in layers/build/packages.json, `used_by: tests`)."""
 MAP_APPEARS_MS = 30_000  # the map needs ~4–8 s on a 2-core machine; leave room for a slow CI
 
 MAP_IFRAME = "iframe[data-testid=stCustomComponentV1]"
@@ -373,3 +376,15 @@ def geo_layers() -> dict[str, GeoLayer]:
         found[entry["id"]] = GeoLayer(entry["id"], entry["title"], entry["visible"],
                                       tuple(data["features"]))
     return found
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe.min.js from the npm cache (fetched once with `npm pack` if absent, hash-checked),
+    for every test that runs axe-core in a page."""
+    try:
+        return npm.read_file(*AXE_FILE).decode("utf-8")
+    except npm.FetchError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"axe-core is needed for the accessibility tests: {error}")
+        pytest.skip(f"axe-core unavailable: {error}")

@@ -18,14 +18,12 @@ Screenshots land in tests/artifacts/screens/: each page at 1400×900 in both the
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 
 import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from layers.build import npm
 from layers.html.styles import stylesheet
 from tests.browser.conftest import ARTIFACTS, PHONE, MapView
 
@@ -34,7 +32,6 @@ pytestmark = pytest.mark.browser
 SCREENS = ARTIFACTS / "screens"
 DESKTOP = {"width": 1400, "height": 900}
 LOADS_MS = 30_000
-AXE_FILE = ("axe-core", "package/axe.min.js")
 BLOCKING = ("serious", "critical")
 TALLEST_PX = 16_000
 
@@ -50,17 +47,6 @@ PAGES = {  # name: address, in a state that shows what our stylesheet draws
 PHONE_PAGES = ("map-claim", "briefing", "article", "sources", "data")
 PRINTED = ("goris", "russia")  # a claim's card, and the longest card there is
 PAPER_MAP_PX = (186 / 25.4 * 96, 100 / 25.4 * 96)  # style.css: 186 mm × 100 mm, at 96 px/inch
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe.min.js from the npm cache (fetched once with `npm pack` if absent, hash-checked)."""
-    try:
-        return npm.read_file(*AXE_FILE).decode("utf-8")
-    except npm.FetchError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"axe-core is needed for the accessibility tests: {error}")
-        pytest.skip(f"axe-core unavailable: {error}")
 
 
 def open_page(page: Page, address: str, presenter: bool = True) -> None:

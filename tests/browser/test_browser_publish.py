@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import threading
@@ -25,10 +24,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from layers import GEODATA_DIR
-from layers.build import npm
 from layers.cli import main
 from layers.data.catalog import Catalog
-from tests.browser.test_browser_a11y import AXE_FILE, BLOCKING, SCREENS, axe_violations
+from tests.browser.test_browser_a11y import BLOCKING, SCREENS, axe_violations
 from tests.test_search import FINDS_NOTHING, FIRST_HIT, FULL_LISTS
 
 pytestmark = pytest.mark.browser
@@ -204,16 +202,6 @@ def test_a_briefing_scene_shows_and_steps(bare_page: Page, site: str) -> None:
            ).to_be_attached()
     bare_page.keyboard.press("ArrowRight")
     expect(bare_page.locator("#progress")).to_have_text(re.compile("^2 / "))
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    try:
-        return npm.read_file(*AXE_FILE).decode("utf-8")
-    except npm.FetchError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"axe-core is needed for the accessibility tests: {error}")
-        pytest.skip(f"axe-core unavailable: {error}")
 
 
 @pytest.mark.parametrize("address", ["/#feature=goris", "/article.html", "/sources.html"])
