@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,10 +93,9 @@ class GeoFiles:
     """The addresses of the written files, by layer id (and `BASEMAP`)."""
 
     names: Mapping[str, str]
-    base_url: str = GEO_URL
 
     def url(self, name: str) -> str:
-        return f"{self.base_url}/{self.names[name]}"
+        return f"{GEO_URL}/{self.names[name]}"
 
 
 def documents(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Document]:
@@ -134,12 +133,3 @@ def _remove_stale(directory: Path, current: Mapping[str, str]) -> None:
         for old in directory.glob(f"{name}.*.json"):
             if old.name not in keep and old.name.count(".") == 2:
                 old.unlink(missing_ok=True)
-
-
-def read_document(files: GeoFiles, name: str, directory: Path = GEO_DIR) -> Document:
-    """A written document read back (tests and the benchmark look inside the files)."""
-    return json.loads((directory / files.names[name]).read_text(encoding="utf-8"))
-
-
-def feature_ids(document: Document) -> Iterable[str]:
-    return (f["properties"]["id"] for f in document["features"] if "id" in f["properties"])
