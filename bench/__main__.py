@@ -104,6 +104,13 @@ def record(samples: dict, prefix: str, seconds: float, traffic) -> None:
     samples[f"load_{prefix}_http"].append(traffic.http_bytes)
 
 
+def record_action(samples: dict, action: str, seconds: float, traffic) -> None:
+    """Append one action's figures under `action` ('toggle' or 'select')."""
+    samples[f"{action}_s"].append(seconds)
+    samples[f"{action}_ws"].append(traffic.ws_bytes)
+    samples[f"{action}_http"].append(traffic.http_bytes)
+
+
 async def floor_rep(browser: Browser, server: Server, samples: dict, notes: dict) -> None:
     """Cold and warm first content, and one checkbox click, in a fresh context."""
     session = await Session.open(browser, server.url, "floor")
@@ -112,9 +119,7 @@ async def floor_rep(browser: Browser, server: Server, samples: dict, notes: dict
         record(samples, "warm", *await session.load())
         seconds, traffic = await session.act(lambda: session.click_label("A checkbox"),
                                              {"kind": "none"})
-        samples["toggle_s"].append(seconds)
-        samples["toggle_ws"].append(traffic.ws_bytes)
-        samples["toggle_http"].append(traffic.http_bytes)
+        record_action(samples, "toggle", seconds, traffic)
     finally:
         notes["outside"] += session.outside
         notes["page_errors"] += len(session.page_errors)
@@ -130,17 +135,13 @@ async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
         record(samples, "warm", *await session.load())
         seconds, traffic = await session.act(
             lambda: session.click_label(TOGGLE_LAYER, within=SIDEBAR), {"kind": "shapes"})
-        samples["toggle_s"].append(seconds)
-        samples["toggle_ws"].append(traffic.ws_bytes)
-        samples["toggle_http"].append(traffic.http_bytes)
+        record_action(samples, "toggle", seconds, traffic)
 
         await session.load()  # a new Streamlit session: the default view, nothing selected
         x, y = await session.map_point(*point)
         seconds, traffic = await session.act(lambda: session.page.mouse.click(x, y),
                                              {"kind": "shown", "selector": CARD})
-        samples["select_s"].append(seconds)
-        samples["select_ws"].append(traffic.ws_bytes)
-        samples["select_http"].append(traffic.http_bytes)
+        record_action(samples, "select", seconds, traffic)
     finally:
         notes["outside"] += session.outside
         notes["page_errors"] += len(session.page_errors)
