@@ -21,14 +21,18 @@ from layers.map.assets import (
     offline_map,
 )
 from layers.map.basemap import add_offline_basemap
-from layers.map.geo_layer import GeoLoader
+from layers.map.geo_layer import GeoLoader, MapScripts
 
 
-def full_offline_map(basemap_url: str = "/app/static/geo/basemap.0123456789abcdef.json"
+def full_offline_map(basemap_url: str = "/app/static/geo/basemap.0123456789abcdef.json",
+                     scripts: tuple[str, ...] = ("/app/static/geo/geo-draw.0123456789abcdef.js",
+                                                 "/app/static/geo/geo-loader.0123456789abcdef.js"),
                      ) -> folium.Map:
-    """The map as the dashboard builds it: the basemap (fetched from `basemap_url`), plugins,
-    markers, layer control."""
+    """The map as the dashboard builds it: its own scripts (the feature drawer and the loader,
+    served beside the geometry), the basemap (fetched from `basemap_url`), plugins, markers,
+    layer control."""
     m = offline_map(location=[40.0, 45.0], zoom_start=6)
+    MapScripts(scripts, []).add_to(m)
     GeoLoader().add_to(m)
     add_offline_basemap(m, basemap_url)
     folium.plugins.MeasureControl().add_to(m)
@@ -62,7 +66,8 @@ def test_localize_sets_instances_and_leaves_folium_classes_alone():
 
 
 def test_streamlit_folium_sees_the_local_links():
-    """st_folium 0.27.4 drops header links and injects default_js/default_css of every element."""
+    """st_folium 0.27.4 drops header links and injects default_js/default_css of every element:
+    the vendored libraries and the map's own scripts, all from this server."""
     links = []
     m = full_offline_map()
     stack = [m]
@@ -71,7 +76,16 @@ def test_streamlit_folium_sees_the_local_links():
         links += [u for _, u in getattr(node, "default_js", [])]
         links += [u for _, u in getattr(node, "default_css", [])]
         stack.extend(node._children.values())
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith(("/app/static/vendor/", "/app/static/geo/")) for u in links)
+
+
+def test_the_maps_own_scripts_may_be_served_but_another_host_is_refused():
+    m = offline_map()
+    MapScripts(["/app/static/geo/labels.0123456789abcdef.js"], []).add_to(m)
+    localize(m)
+    MapScripts(["https://cdn.example.org/labels.js"], []).add_to(m)
+    with pytest.raises(NotOffline, match="MapScripts"):
+        localize(m)
 
 
 def test_unknown_plugins_and_colormaps_are_refused():

@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from layers.data.catalog import Layer, Style, geometry_kind
 from layers.map import labels as L
+from layers.map.geo_files import layer_document
 from layers.map.label_layer import LabelEngine, LabelGroup, js_json
 from layers.map.layer import feature_group
 
@@ -209,10 +210,22 @@ def test_layer_labels_are_computed_once_per_layer_object(real_catalog):
 # --- reaching the page ---------------------------------------------------------------------
 
 
-def test_label_text_reaches_the_page_as_escaped_json():
+def test_a_layers_labels_travel_in_its_geometry_file_not_in_the_page():
     layer = demo_layer([("x", XSS_NAME, "town", Point(45, 40))])
+    document = layer_document(layer)
+    assert document["labels"] == [label.as_json() for label in L.layer_labels(layer)]
+    assert "<script>" in document["labels"][0]["texts"][0]  # data; labels.js makes a text node
     html = folium.Map(tiles=None)
     feature_group(layer, "/app/static/geo/demo.0123456789abcdef.json").add_to(html)
+    rendered = html.get_root().render()
+    assert XSS_NAME not in rendered and "alert" not in rendered  # only the file's address
+
+
+def test_label_text_in_a_page_script_is_escaped_json():
+    html = folium.Map(tiles=None)
+    group = folium.FeatureGroup(name="x")
+    LabelGroup(L.layer_labels(demo_layer([("x", XSS_NAME, "town", Point(45, 40))]))).add_to(group)
+    group.add_to(html)
     rendered = html.get_root().render()
     assert "<script>alert" not in rendered and "${alert(1)}" not in rendered
     assert "\\u003cscript\\u003e" in rendered
@@ -220,14 +233,14 @@ def test_label_text_reaches_the_page_as_escaped_json():
     assert js_json(["a</script>", "`${x}`"]) == escaped
 
 
-def test_the_engine_and_a_layers_labels_are_elements_of_the_map(real_catalog, basemap):
+def test_the_engine_and_a_groups_labels_are_elements_of_the_map(real_catalog):
     fmap = folium.Map(tiles=None)
-    LabelEngine(L.base_labels(real_catalog, basemap)).add_to(fmap)
+    LabelEngine().add_to(fmap)
     group = folium.FeatureGroup(name="x")
     LabelGroup(L.layer_labels(real_catalog.layer("september-2022"))).add_to(group)
     group.add_to(fmap)
     rendered = fmap.get_root().render()
-    assert "CbmLabels.attach(" in rendered and '"Black Sea"' in rendered
+    assert "CbmLabels.attach(" in rendered
     assert '"Goris"' in rendered and "cbmLabelEngine.layer(" in rendered
     for name in ("rbush/2.0.2/rbush.js", "labelgun/6.1.0/labelgun.js",
                  "leaflet-textpath/1.3.0/leaflet.textpath.js"):

@@ -84,7 +84,7 @@ def test_the_page_runs_and_sends_the_default_layers():
     defaults = [layer for layer in catalog.layers if layer.visible]
     groups = component_args(at)["feature_group"]
     assert len(GROUP.findall(groups)) == len(defaults) + 1  # the legend travels as a group too
-    assert "cbmSetLegend" in groups
+    assert "cbmShowLegend(" in groups and "legend-row" not in groups  # its rows are in files
     expected = {f.properties["id"] for f in catalog.features if f.layer.visible}
     assert sent_ids(at) == expected
     assert not at.sidebar.warning

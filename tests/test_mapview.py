@@ -9,10 +9,19 @@ import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
 from layers.data.catalog import Layer, Style, bounds_around
-from layers.map.geo_files import GeoFiles, layer_document, serialise, write_files
-from layers.map.geo_layer import GeoLoader, draw_source
+from layers.map.assets import _walk, localize
+from layers.map.geo_files import (
+    BASEMAP,
+    GeoFiles,
+    layer_document,
+    serialise,
+    served_files,
+    write_files,
+)
+from layers.map.geo_layer import draw_source
 from layers.map.layer import feature_group
 from layers.map.mapview import (
+    base_map,
     fresh_camera,
     initial_camera,
     layer_groups,
@@ -84,9 +93,10 @@ def test_only_visible_layers_become_groups_in_registry_order(tmp_path):
     assert geo.url("second") not in html
 
 
-def test_a_layer_file_holds_each_feature_s_drawing_and_an_escaped_tooltip_only(tmp_path):
+def test_a_layer_file_holds_each_feature_s_drawing_an_escaped_tooltip_and_its_labels(tmp_path):
     """Points as circle markers, lines with a wide invisible stroke to click, areas with a hover
-    highlight; the tooltip escaped; the description never reaches the browser at all."""
+    highlight; the tooltip escaped HTML; the labels plain text (labels.js writes them as text
+    nodes); the description never reaches the browser at all."""
     layer = make_layer(name=XSS_NAME)
     geo = files_for([layer], tmp_path)
     content = (tmp_path / geo.names["demo"]).read_text(encoding="utf-8")
@@ -97,7 +107,8 @@ def test_a_layer_file_holds_each_feature_s_drawing_and_an_escaped_tooltip_only(t
     assert line["hit"]["opacity"] == 0.0 and line["hit"]["weight"] > line["options"]["weight"]
     assert area["pane"].startswith("areas-")
     assert "[[id:a-point]]" in point["tooltip"] and "&lt;script&gt;" in point["tooltip"]
-    assert "<script>alert" not in content and "onerror" not in content
+    assert "<script>alert" not in json.dumps(document["features"]) and "onerror" not in content
+    assert [label["feature"] for label in document["labels"]] == ["a-point", "a-line"]
     html = rendered([feature_group(layer, geo.url("demo"))])
     assert "<script>alert" not in html and "${alert(1)}" not in html
 
@@ -114,16 +125,24 @@ def test_a_file_is_named_by_its_content_and_older_versions_are_removed(tmp_path)
     assert files_for([changed], tmp_path) == second  # the same content, the same name
 
 
-def test_the_loader_inlines_the_one_feature_drawer():
-    """The live map draws with `geo_draw.js`, the file the static edition serves: inlined whole,
-    ahead of the loader that calls it."""
-    fmap = folium.Map(tiles=None)
-    GeoLoader().add_to(fmap)
+def test_the_map_loads_its_own_scripts_as_files_not_in_its_arguments(tmp_path):
+    """The label engine, the feature drawer (`geo_draw.js`, the file the static edition serves)
+    and the loader are written beside the geometry and loaded by address, after Leaflet and the
+    label libraries; the map's script only starts them, so a rerun never carries them."""
+    empty = {"type": "FeatureCollection", "features": [], "labels": []}
+    geo = write_files({BASEMAP: empty, "demo": layer_document(make_layer()), **served_files()},
+                      tmp_path)
+    assert (tmp_path / geo.names["geo-draw.js"]).read_text(encoding="utf-8") == draw_source()
+    fmap = base_map((40.0, 45.0), 7, geo)
+    localize(fmap)
+    js = [url for node in _walk(fmap) for _, url in getattr(node, "default_js", [])]
+    ours = [js.index(url) for url in geo.scripts()]
+    assert ours == sorted(ours) and js[0].endswith("leaflet.js")  # in order, after Leaflet
+    assert max(i for i, url in enumerate(js) if url.endswith("labelgun.js")) < ours[0]
+    assert geo.stylesheets() == [geo.url("map.css")]
     html = fmap.get_root().render()
-    assert draw_source() in html
-    assert html.index("window.CbmGeoDraw =") < html.index("window.cbmGeo =")
-    assert "CbmGeoDraw.build(doc)" in html and "L.circleMarker" not in html.replace(
-        draw_source(), "")
+    assert "CbmGeo.create(" in html and "CbmGeoDraw.build" not in html
+    assert "Engine.prototype" not in html and ".map-legend" not in html  # in the files only
 
 
 def test_selection_outline_is_a_group_of_its_own(tmp_path):

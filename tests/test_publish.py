@@ -26,8 +26,7 @@ from layers.build.assets import vendor_files
 from layers.cli import main
 from layers.data.article import Article
 from layers.data.catalog import load_catalog
-from layers.map.basemap import basemap_document
-from layers.map.geo_files import layer_document, serialise
+from layers.map.geo_files import BASEMAP, documents, serialise
 from layers.map.geo_layer import draw_source
 from layers.publish.edition import PAGES, SEARCH_JS, build_edition, static_links
 from layers.publish.files import (
@@ -174,7 +173,7 @@ def test_every_file_a_page_or_the_config_names_exists(site: Path) -> None:
             if parts.fragment and target in anchors and not parts.fragment.startswith("feature"):
                 assert parts.fragment in anchors[target], (name, link)
     config = json.loads(Page(read(site, "index.html")).scripts[0])
-    named = [config["labels"], config["search"], config["basemap"], *config["cards"].values(),
+    named = [config["search"], config["basemap"], *config["cards"].values(),
              *(layer["geo"] for layer in config["layers"])]
     for path in named:
         assert (site / path).is_file(), path
@@ -216,12 +215,14 @@ def test_every_feature_has_its_card_and_every_layer_its_geometry(site: Path) -> 
 def test_the_explorer_draws_the_apps_documents_with_the_apps_drawer(site: Path) -> None:
     """One builder and one drawer for both maps: the geometry files are the documents the
     app's map fetches (`layers.map.geo_files`), byte for byte, and the page loads the app's
-    `geo_draw.js` before the explorer that calls it."""
+    `geo_draw.js` before the explorer that calls it. The files carry the labels too."""
     catalog = load_catalog()
+    docs = documents(catalog)
     config = json.loads(Page(read(site, "index.html")).scripts[0])
     for layer, entry in zip(catalog.layers, config["layers"], strict=True):
-        assert (site / entry["geo"]).read_bytes() == serialise(layer_document(layer)), layer.id
-    assert (site / config["basemap"]).read_bytes() == serialise(basemap_document())
+        assert (site / entry["geo"]).read_bytes() == serialise(docs[layer.id]), layer.id
+    assert (site / config["basemap"]).read_bytes() == serialise(docs[BASEMAP])
+    assert {label["kind"] for label in docs[BASEMAP]["labels"]} >= {"country", "sea"}
     scripts = [attrs["src"] for tag, attrs in Page(read(site, "index.html")).elements
                if tag == "script" and attrs.get("src")]
     (drawer,) = [src for src in scripts if src.startswith("assets/geo-draw.")]

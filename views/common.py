@@ -20,7 +20,8 @@ from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.styles import style_tag
 from layers.map.basemap import BASEMAP_DIR
-from layers.map.geo_files import GEO_DIR, GeoFiles, documents, write_files
+from layers.map.geo_files import GEO_DIR, GeoFiles, map_files, write_files
+from layers.map.geo_layer import TEMPLATES_DIR
 
 
 def geodata_stamp() -> float:
@@ -56,13 +57,14 @@ def mentions() -> MentionIndex:
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _geo_files(stamp: float) -> GeoFiles:
-    return write_files(documents(catalog()), GEO_DIR)
+    return write_files(map_files(catalog()), GEO_DIR)
 
 
 def geo_files() -> GeoFiles:
-    """The map's geometry files (`layers.map.geo_files`), written once per version of the
-    geodata and the basemap, and again if someone deleted them under a running server."""
-    stamp = max(geodata_stamp(), *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")))
+    """The map's files (`layers.map.geo_files`), written once per version of the geodata, the
+    basemap and the map's scripts, and again if someone deleted them under a running server."""
+    stamp = max(geodata_stamp(), *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")),
+                *(p.stat().st_mtime for p in TEMPLATES_DIR.iterdir()))
     files = _geo_files(stamp)
     if not all((GEO_DIR / name).exists() for name in files.names.values()):
         _geo_files.clear()

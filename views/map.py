@@ -10,7 +10,6 @@ from layers.html.card import build_card, card_html
 from layers.html.styles import print_script
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
-from layers.map.legend import legend_html
 from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
@@ -171,8 +170,7 @@ if background in tiles_by_name:
 if selected is not None:
     chosen = cat.feature(selected)
     groups_to_add.append(selection_group(selected, chosen.layer.id, chosen.geometry, geo))
-groups_to_add.append(legend_group(legend_html([cat.layer(lid) for lid in visible],
-                                              selected is not None)))
+groups_to_add.append(legend_group(visible, selected is not None, geo))
 
 camera = st.session_state.camera
 with st.container(key="page-title"):  # one line, so the map below keeps the window's height

@@ -134,6 +134,11 @@ def _links_for(element: JSCSSMixin) -> tuple[Links, Links] | None:
     return None
 
 
+def _own_origin(url: str) -> bool:
+    """A path on the page's own server (`/app/static/...`), not a URL to another host."""
+    return url.startswith("/") and not url.startswith("//")
+
+
 def localize(element: Element, base_url: str = STATIC_URL) -> Element:
     """Point `element` and everything under it at local copies; return it for chaining.
 
@@ -153,7 +158,8 @@ def localize(element: Element, base_url: str = STATIC_URL) -> Element:
             continue
         links = _links_for(node)
         if links is None:
-            if node.default_js or node.default_css:
+            urls = [url for _, url in (*node.default_js, *node.default_css)]
+            if not all(_own_origin(url) for url in urls):  # our own served files may stay
                 raise NotOffline(
                     f"{type(node).__name__} links {[u for _, u in node.default_js]} "
                     f"{[u for _, u in node.default_css]} and has no local copy: add its package "

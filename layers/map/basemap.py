@@ -24,6 +24,8 @@ from layers.map.style import BASEMAP_STYLES
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 BASEMAP_PANE = "basemap"
+BASEMAP_Z = 150
+"""Below any tile layer (Leaflet's tile pane is 200) and every feature pane."""
 """A Leaflet pane below the tile pane, so a chosen online tile basemap covers the offline one."""
 
 # Tile providers offered when online. CartoDB.Positron is left out: xyzservices 2026.9.1
@@ -65,7 +67,7 @@ def basemap_document(basemap_dir: Path = BASEMAP_DIR) -> dict[str, object]:
 def add_offline_basemap(fmap: folium.Map, url: str) -> folium.Map:
     """Add the offline basemap, fetched from `url` (the file `basemap_document` was written
     to), with the pane it draws in (below any tile layer)."""
-    folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
+    folium.map.CustomPane(BASEMAP_PANE, z_index=BASEMAP_Z, pointer_events=False).add_to(fmap)
     group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
     GeoFile(url).add_to(group)
     group.add_to(fmap)

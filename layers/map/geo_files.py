@@ -1,13 +1,15 @@
-"""Geometry that travels once: the basemap and each layer as a static file the map fetches.
+"""What travels once: the basemap, each layer and the map's own scripts as static files.
 
 Why: streamlit-folium sends a component's arguments whole on every rerun, so geometry inside
 them crossed the websocket again with every toggle and selection (577 kB for one toggle, see
 bench/). Here each layer, and the offline basemap, becomes one JSON file of *drawing
-instructions* (geometry, pane, path options, the escaped tooltip), written under
-`static/geo/` (gitignored: built at start-up from the catalog, never edited) and named by a hash
-of its content, so a file's address changes exactly when its content does. Streamlit serves
-`static/` at `/app/static/`; the map's script (`templates/geo_loader.js`) fetches each file once
-per page and keeps the drawn layer, and the component's arguments carry only addresses.
+instructions* (geometry, pane, path options, the escaped tooltip, and the labels that show with
+it), written under `static/geo/` (gitignored: built at start-up from the catalog, never edited)
+and named by a hash of its content, so a file's address changes exactly when its content does.
+Streamlit serves `static/` at `/app/static/`; the map's script (`templates/geo_loader.js`)
+fetches each file once per page and keeps the drawn layer, and the component's arguments carry
+only addresses. The map's own scripts and frame stylesheet (`SCRIPTS`, `FRAME_CSS`) are written
+beside them the same way and loaded as links, so they too cross the wire once per browser.
 
 The documents are built by pure functions (`layer_document`, `basemap_document`); `write_files`
 is the one place that touches the disk. The static edition (`layers.publish`) publishes the same
@@ -20,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +31,33 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import ROOT
 from layers.data.catalog import Catalog, Layer, geometry_kind
+from layers.html.styles import stylesheet
+from layers.map.assets import inlinable_text
 from layers.map.basemap import BASEMAP_DIR, basemap_document
+from layers.map.geo_layer import DRAW_SCRIPT, LOADER_SCRIPT, TEMPLATES_DIR
+from layers.map.label_layer import ENGINE_SCRIPT
+from layers.map.labels import Label, cached_base_labels, cached_layer_labels
 from layers.map.layer import HIT_WIDTH, pane_for, tooltip_html
+from layers.map.legend import layer_legend_html, legend_parts
 from layers.map.style import path_options
 
 GEO_DIR = ROOT / "static" / "geo"
 GEO_URL = "/app/static/geo"
 """Where Streamlit serves `GEO_DIR` (static serving is on in .streamlit/config.toml)."""
 BASEMAP = "basemap"
+LEGEND = "legend"
 HASH_CHARS = 16
+SUFFIXES = (".js", ".css")
+"""A file key ending in one of these is written as it is (a script, a stylesheet); any other key
+names a JSON document (layer ids are slugs, never dotted)."""
+
+SERVED: Mapping[str, Path] = {
+    "labels.js": ENGINE_SCRIPT,
+    "geo-draw.js": DRAW_SCRIPT,
+    "geo-loader.js": LOADER_SCRIPT,
+}
+"""The map's plain scripts, by the key each is written under, in the order they load."""
+FRAME_CSS = "map.css"
 
 Document = dict[str, object]
 
@@ -65,8 +85,13 @@ def feature_instructions(geometry: BaseGeometry, options: Mapping[str, object], 
     return {"type": "Feature", "geometry": mapping(geometry), "properties": properties}
 
 
+def labels_list(labels: Iterable[Label]) -> list[dict[str, object]]:
+    return [label.as_json() for label in labels]
+
+
 def layer_document(layer: Layer) -> Document:
-    """A layer's drawing instructions, feature by feature in the layer's order."""
+    """A layer's drawing instructions, feature by feature in the layer's order, and its labels
+    (`layers.map.labels`), which show while the layer does."""
     features = []
     for row in layer.features.itertuples(index=False):
         style = layer.style_for(row.category)
@@ -74,7 +99,9 @@ def layer_document(layer: Layer) -> Document:
         features.append(feature_instructions(
             row.geometry, path_options(style, row.precision, point=point), style.radius,
             tooltip_html(row.id, row.name, row.category, row.precision), feature_id=row.id))
-    return {"type": "FeatureCollection", "layer": layer.id, "features": features}
+    return {"type": "FeatureCollection", "layer": layer.id, "features": features,
+            "labels": labels_list(cached_layer_labels(layer)),
+            "legend": layer_legend_html(layer)}
 
 
 def serialise(document: object) -> bytes:
@@ -84,8 +111,17 @@ def serialise(document: object) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
-def file_name(name: str, content: bytes) -> str:
-    return f"{name}.{hashlib.sha256(content).hexdigest()[:HASH_CHARS]}.json"
+def _stem_suffix(key: str) -> tuple[str, str]:
+    for suffix in SUFFIXES:
+        if key.endswith(suffix):
+            return key[: -len(suffix)], suffix
+    return key, ".json"
+
+
+def file_name(key: str, content: bytes) -> str:
+    """`borders` → `borders.<hash>.json`, `labels.js` → `labels.<hash>.js`."""
+    stem, suffix = _stem_suffix(key)
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:HASH_CHARS]}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -97,17 +133,46 @@ class GeoFiles:
     def url(self, name: str) -> str:
         return f"{GEO_URL}/{self.names[name]}"
 
+    def scripts(self) -> list[str]:
+        """The map's served scripts, in the order they load."""
+        return [self.url(key) for key in SERVED]
+
+    def stylesheets(self) -> list[str]:
+        return [self.url(FRAME_CSS)]
+
 
 def documents(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Document]:
-    """Every file the map needs: the basemap and each of the catalog's layers."""
-    found = {BASEMAP: basemap_document(basemap_dir)}
+    """Every document the map needs: the basemap, with the labels that are always on
+    (countries, seas, Lake Sevan), the legend's fixed parts, and each of the catalog's layers."""
+    basemap = basemap_document(basemap_dir)
+    basemap["labels"] = labels_list(cached_base_labels(catalog, basemap_dir))
+    found: dict[str, Document] = {BASEMAP: basemap, LEGEND: dict(legend_parts())}
     found.update((layer.id, layer_document(layer)) for layer in catalog.layers)
     return found
 
 
-def write_files(docs: Mapping[str, Document], directory: Path = GEO_DIR) -> GeoFiles:
-    """Write each document as `<name>.<hash>.json` and delete the older versions of the same
-    names (a data edit leaves no stale file behind).
+def frame_css() -> str:
+    """The stylesheet inside the map's frame: the library's, then the map's own."""
+    return stylesheet() + (TEMPLATES_DIR / "map.css").read_text(encoding="utf-8")
+
+
+def served_files() -> dict[str, bytes]:
+    """The map's scripts and frame stylesheet, by file key."""
+    found = {key: inlinable_text(path).encode("utf-8") for key, path in SERVED.items()}
+    found[FRAME_CSS] = frame_css().encode("utf-8")
+    return found
+
+
+def map_files(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Document | bytes]:
+    """Everything `write_files` writes for the live map: the geometry documents and the map's
+    scripts and frame stylesheet."""
+    return {**documents(catalog, basemap_dir), **served_files()}
+
+
+def write_files(docs: Mapping[str, Document | bytes], directory: Path = GEO_DIR) -> GeoFiles:
+    """Write each document as `<name>.<hash>.json` (bytes under a `.js`/`.css` key as
+    `<stem>.<hash>.<suffix>`) and delete the older versions of the same names (a data edit
+    leaves no stale file behind).
 
     Written through a temporary file and `os.replace`, so a browser never reads half a file and
     two servers starting at once (the test suite runs a light and a dark one) write the same
@@ -116,7 +181,7 @@ def write_files(docs: Mapping[str, Document], directory: Path = GEO_DIR) -> GeoF
     directory.mkdir(parents=True, exist_ok=True)
     names = {}
     for name, document in docs.items():
-        content = serialise(document)
+        content = document if isinstance(document, bytes) else serialise(document)
         names[name] = file_name(name, content)
         target = directory / names[name]
         if not target.exists():
@@ -130,6 +195,7 @@ def write_files(docs: Mapping[str, Document], directory: Path = GEO_DIR) -> GeoF
 def _remove_stale(directory: Path, current: Mapping[str, str]) -> None:
     keep = set(current.values())
     for name in current:
-        for old in directory.glob(f"{name}.*.json"):
+        stem, suffix = _stem_suffix(name)
+        for old in directory.glob(f"{stem}.*{suffix}"):
             if old.name not in keep and old.name.count(".") == 2:
                 old.unlink(missing_ok=True)

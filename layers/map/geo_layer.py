@@ -1,25 +1,30 @@
-"""The map elements that draw geometry from the files `layers.map.geo_files` writes.
+"""The map elements that draw from the files `layers.map.geo_files` writes, and the map's own
+scripts, which it writes beside them.
 
-`GeoLoader` (part of the base map, before any group) defines `window.cbmGeo`, which fetches a
-file once per page and keeps what it drew; `GeoFile` puts a file's features in its group;
-`SelectionHalo` outlines one feature of a file. Their scripts are templates in
-`layers/map/templates/`; only addresses, ids and path options reach them, as JSON values. How a
-feature is drawn is `templates/geo_draw.js`, a plain script the loader inlines and the static
-edition serves, so the two maps cannot draw a feature differently.
+`MapScripts` loads the map's plain scripts and frame stylesheet as links
+(`layers.map.geo_files.SERVED`: the label engine, the feature drawer, the loader), so a rerun's
+arguments never carry them. `GeoLoader`
+(part of the base map, before any group) starts `window.cbmGeo`, which fetches a file once per
+page and keeps what it drew; `GeoFile` puts a file's features and labels in its group;
+`SelectionHalo` outlines one feature of a file. Only addresses, ids and path options reach their
+templates, as JSON values. How a feature is drawn is `templates/geo_draw.js`, which the static
+edition serves too, so the two maps cannot draw a feature differently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from layers.map.assets import inlinable_text
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 DRAW_SCRIPT = TEMPLATES_DIR / "geo_draw.js"
+LOADER_SCRIPT = TEMPLATES_DIR / "geo_loader.js"
 
 
 def _template(name: str) -> Template:
@@ -31,15 +36,25 @@ def draw_source() -> str:
     return inlinable_text(DRAW_SCRIPT)
 
 
+class MapScripts(JSCSSMixin):
+    """The map's own scripts and stylesheet, loaded by address like Leaflet's (streamlit-folium
+    loads every element's `default_js` in order before it runs the map's script)."""
+
+    def __init__(self, scripts: Sequence[str], stylesheets: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "MapScripts"
+        self.default_js = [(f"cbm-script-{i}", url) for i, url in enumerate(scripts)]
+        self.default_css = [(f"cbm-css-{i}", url) for i, url in enumerate(stylesheets)]
+
+
 class GeoLoader(MacroElement):
     """Fetches and draws geometry files for the map it is added to (add it first)."""
 
-    _template = _template("geo_loader.js")
+    _template = _template("geo_loader_attach.js")
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "GeoLoader"
-        self.draw_source = draw_source()
 
 
 class GeoFile(MacroElement):

@@ -1,11 +1,13 @@
-"""The map labels drawn with folium: the label engine in the base map, a layer's labels in its
-group. Where labels go is `layers.map.labels`'s; how they are set, `layers.map.style`'s.
+"""The map labels drawn with folium: the label engine in the base map, a briefing scene's
+highlighted names in a group. Where labels go is `layers.map.labels`'s; how they are set,
+`layers.map.style`'s.
 
-The engine (`templates/labels.js`, inlined) makes a pane that ignores the mouse, between the
-lines and the points, so clicks reach the features and every marker draws over any text; it
-declutters with labelgun on every zoom, pan and layer change. The always-on labels (countries,
-seas, Lake Sevan) are part of the base map, the same on every run; a layer's labels travel inside
-its feature group, so they come and go with it.
+The engine (`templates/labels.js`, loaded as a file, `layers.map.geo_layer.MapScripts`) makes a
+pane that ignores the mouse, between the lines and the points, so clicks reach the features and
+every marker draws over any text; it declutters with labelgun on every zoom, pan and layer
+change. The always-on labels (countries, seas, Lake Sevan) travel in the basemap's file and a
+layer's labels in the layer's (`layers.map.geo_files`), so they come and go with it and cross
+the wire once.
 
 Data text reaches the page only as JSON values in which `<`, `>`, `&`, `$` and backticks are
 written as `\\u` escapes; the script puts every text into a text node, never into HTML.
@@ -21,14 +23,9 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.data.catalog import Catalog, Layer
+from layers.data.catalog import Catalog
 from layers.map.assets import LabelLibraries, inlinable_text
-from layers.map.labels import (
-    Label,
-    cached_layer_labels,
-    default_base_labels,
-    highlight_label,
-)
+from layers.map.labels import Label, highlight_label
 from layers.map.style import LABEL_FONT, LABEL_GAP_PX, LABEL_HALO, LABEL_HALO_PX, LABEL_STYLES
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -71,16 +68,14 @@ def _template(name: str) -> Template:
 
 
 class LabelEngine(LabelLibraries):
-    """The label engine on a map, with the labels that are always on."""
+    """The label engine on a map (its script is one of the map's served files)."""
 
     _template = _template("label_engine.js")
 
-    def __init__(self, labels: Iterable[Label]) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "LabelEngine"
-        self.source = engine_source()
         self.options = js_json(engine_options())
-        self.labels = labels_json(labels)
 
 
 class LabelGroup(MacroElement):
@@ -92,18 +87,6 @@ class LabelGroup(MacroElement):
         super().__init__()
         self._name = "LabelGroup"
         self.labels = labels_json(labels)
-
-
-def add_label_layer(fmap: folium.Map, labels: Iterable[Label] | None = None) -> folium.Map:
-    """Put the label engine and the always-on labels (by default those of the app's geodata)
-    on a base map."""
-    LabelEngine(default_base_labels() if labels is None else labels).add_to(fmap)
-    return fmap
-
-
-def label_group(layer: Layer) -> LabelGroup:
-    """The labels of a layer, for its feature group."""
-    return LabelGroup(cached_layer_labels(layer))
 
 
 def highlight_group(catalog: Catalog, feature_ids: Iterable[str]) -> folium.FeatureGroup:

@@ -33,7 +33,6 @@ in is what the data says of it (`place_kind`); which of two colliding labels sta
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -47,14 +46,12 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel, unary_union
 
-import layers
 from layers.data.catalog import (
     Bounds,
     Catalog,
     Layer,
     bounds_around,
     geometry_kind,
-    load_catalog,
     name_parts,
 )
 from layers.map.basemap import BASEMAP_DIR
@@ -502,23 +499,6 @@ def by_layer(labels: Iterable[Label]) -> dict[str | None, list[Label]]:
 
 
 # --- cached for the pages ------------------------------------------------------------------
-
-
-def _stamp(directory: Path) -> tuple[float, ...]:
-    return tuple(path.stat().st_mtime for path in sorted(directory.glob("*.json*")))
-
-
-@functools.lru_cache(maxsize=2)
-def _default_base_labels(geodata: Path, basemap_dir: Path, stamps: tuple) -> tuple[Label, ...]:
-    return tuple(base_labels(load_catalog(geodata), read_basemap(basemap_dir)))
-
-
-def default_base_labels(geodata: Path | None = None) -> tuple[Label, ...]:
-    """The always-on labels of the geodata the app reads, computed once per version of the
-    files (the pages build their base map on every rerun)."""
-    geodata = Path(geodata or layers.GEODATA_DIR)
-    basemap_dir = geodata / "basemap"
-    return _default_base_labels(geodata, basemap_dir, _stamp(geodata) + _stamp(basemap_dir))
 
 
 def iter_texts(labels: Iterable[Label]) -> Iterator[str]:

@@ -19,16 +19,13 @@ from layers.data.catalog import Layer, geometry_kind
 from layers.data.schema import category_label
 from layers.html import markup
 from layers.map.geo_layer import GeoFile
-from layers.map.label_layer import label_group
 
 
 def feature_group(layer: Layer, url: str) -> folium.FeatureGroup:
-    """The layer as a folium FeatureGroup: its features drawn from the geometry file at `url`
-    (`layers.map.geo_files`, fetched once per page), and the layer's labels
-    (`layers.map.label_layer`), which come and go with it."""
+    """The layer as a folium FeatureGroup: its features and labels drawn from the geometry file
+    at `url` (`layers.map.geo_files`, fetched once per page), so they come and go together."""
     group = folium.FeatureGroup(name=layer.title, show=True)
     GeoFile(url).add_to(group)
-    label_group(layer).add_to(group)
     return group
 
 

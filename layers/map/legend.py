@@ -1,7 +1,9 @@
 """The legend: the same styles the map draws with, as escaped HTML with inline SVG swatches.
 
-Used by the Map page's sidebar and by the offline HTML handout, so both explain the map in the
-same words and the same dashes (`layers.map.style`).
+The Map page's legend box composes it in the browser from pieces written once into the map's
+files (`layers.map.geo_files`): each layer's rows in the layer's file, the selection row and
+the precision key in the legend file (`legend_parts`). `legend_html` composes the same pieces
+on the server, in the same order.
 """
 
 from __future__ import annotations
@@ -54,12 +56,24 @@ def precision_key_html() -> str:
                    for precision, kind, text in PRECISION_KEY)
 
 
+def layer_legend_html(layer: Layer) -> str:
+    """A layer's legend rows, in the words of the layer."""
+    return "".join(entry_html(entry) for entry in layer.legend_entries())
+
+
+def legend_parts() -> dict[str, str]:
+    """What the legend shows whatever the layers: the message when none is on, the selection
+    outline's row, the key to how precision is drawn."""
+    return {"empty": "<small>No layer is shown.</small>",
+            "selection": entry_html(LegendEntry("selected feature", SELECTION, "line")),
+            "key": precision_key_html()}
+
+
 def legend_html(layers: Iterable[Layer], selection: bool = False) -> str:
     """Legend rows for the visible layers, the selection outline when there is one, then the
-    key to how precision is drawn."""
-    rows = [entry_html(entry) for layer in layers for entry in layer.legend_entries()]
+    key to how precision is drawn (as `templates/legend_control.js` composes them)."""
+    parts = legend_parts()
+    rows = "".join(layer_legend_html(layer) for layer in layers)
     if not rows:
-        return "<small>No layer is shown.</small>"
-    if selection:
-        rows.append(entry_html(LegendEntry("selected feature", SELECTION, "line")))
-    return "".join(rows) + precision_key_html()
+        return parts["empty"]
+    return rows + (parts["selection"] if selection else "") + parts["key"]

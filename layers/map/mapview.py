@@ -9,22 +9,21 @@ move the existing map instead of rebuilding it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import folium
 import folium.plugins
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from layers.data.catalog import Bounds, Layer, bounds_around, geometry_kind
-from layers.html.styles import stylesheet
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
-from layers.map.geo_files import BASEMAP, GeoFiles
-from layers.map.geo_layer import GeoLoader, SelectionHalo
-from layers.map.label_layer import add_label_layer
+from layers.map.geo_files import BASEMAP, LEGEND, GeoFiles
+from layers.map.geo_layer import GeoLoader, MapScripts, SelectionHalo
+from layers.map.label_layer import LabelEngine
 from layers.map.layer import (
     AREA_PANES,
     LINE_PANE,
@@ -189,24 +188,22 @@ class LegendControl(MacroElement):
 
 
 class LegendContent(MacroElement):
-    """One rerun's legend rows, escaped HTML, handed to the legend box as a JSON string."""
+    """One rerun's legend: the files whose rows it shows (the legend file, then each visible
+    layer's, `layers.map.legend`) and whether a feature is selected; addresses, not rows."""
 
     _template = template("legend_content.js")
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, legend_url: str, layer_urls: Sequence[str], selection: bool) -> None:
         super().__init__()
-        self.html = html
+        self.legend_url = legend_url
+        self.layer_urls = list(layer_urls)
+        self.selection = selection
 
 
 class DoubleClickGuard(MacroElement):
     """A double click zooms; it does not also select and fly to what lies under it."""
 
     _template = template("dblclick_guard.js")
-
-
-def frame_css() -> str:
-    """The stylesheet inside the map's frame: the library's, then the map's own."""
-    return stylesheet() + (TEMPLATES_DIR / "map.css").read_text(encoding="utf-8")
 
 
 def base_map(
@@ -222,8 +219,9 @@ def base_map(
     `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
     address means something else (a briefing's `?scene=`) leave it off. `frame` is fitted on
     first load to the map's real size (`center`/`zoom` only seed it). `keyboard=False` leaves the
-    arrow keys to the page (the Briefing page steps scenes with them). The basemap is drawn
-    from its file in `geo` (`layers.map.geo_files`), so the base map's script stays small.
+    arrow keys to the page (the Briefing page steps scenes with them). The basemap, the labels
+    and the map's own scripts and stylesheet are files in `geo` (`layers.map.geo_files`), so
+    the base map's script stays small.
     """
     fmap = offline_map(
         location=center,
@@ -240,11 +238,11 @@ def base_map(
         width="100%",
         height=MAP_HEIGHT_PX,
     )
-    fmap.get_root().header.add_child(Element(f"<style>{frame_css()}</style>"), name="cbm-css")
+    LabelEngine().add_to(fmap)  # the label pane; its libraries load before our scripts
+    MapScripts(geo.scripts(), geo.stylesheets()).add_to(fmap)
     GeoLoader().add_to(fmap)  # before any group that draws a geometry file
-    add_offline_basemap(fmap, geo.url(BASEMAP))
-    add_feature_panes(fmap)
-    add_label_layer(fmap)  # the label pane, the engine, countries and seas
+    add_offline_basemap(fmap, geo.url(BASEMAP))  # with the countries' and seas' names
+    Panes(feature_panes()).add_to(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
     measure = folium.plugins.MeasureControl(
         position="topleft",
@@ -262,10 +260,11 @@ def base_map(
     return fmap
 
 
-def legend_group(html: str) -> folium.FeatureGroup:
-    """This rerun's legend for the map's legend box, as a group the component adds."""
+def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles) -> folium.FeatureGroup:
+    """This rerun's legend for the map's legend box (the visible layers' rows, in the order
+    given, and the selection's row when there is one), as a group the component adds."""
     group = folium.FeatureGroup(name="Legend", control=False)
-    LegendContent(html).add_to(group)
+    LegendContent(geo.url(LEGEND), [geo.url(lid) for lid in visible], selection).add_to(group)
     return group
 
 
@@ -288,16 +287,28 @@ def tile_group(tiles: TileBasemap) -> folium.FeatureGroup:
     return group
 
 
-def add_feature_panes(fmap: folium.Map) -> None:
-    """The panes features draw in (see `layers.map.layer.pane_for`): areas by size, then lines,
-    points, and the selection outline on top. Part of the base map, so the same on every run."""
-    for index in range(AREA_PANES):
-        folium.map.CustomPane(f"areas-{index}", z_index=400 + index,
-                              pointer_events=True).add_to(fmap)
-    folium.map.CustomPane(SELECTION_UNDER_PANE, z_index=419, pointer_events=False).add_to(fmap)
-    folium.map.CustomPane(LINE_PANE, z_index=420, pointer_events=True).add_to(fmap)
-    folium.map.CustomPane(POINT_PANE, z_index=430, pointer_events=True).add_to(fmap)
-    folium.map.CustomPane(SELECTION_PANE, z_index=440, pointer_events=False).add_to(fmap)
+Pane = tuple[str, int, bool]  # name, z-index, whether it takes the mouse
+
+
+def feature_panes() -> list[Pane]:
+    """The panes features draw in (see `layers.map.layer.pane_for`), lowest first: areas by
+    size, a selected line's halo, lines, points, and the selection outline on top. One list for
+    this map and the static edition's."""
+    return [*((f"areas-{index}", 400 + index, True) for index in range(AREA_PANES)),
+            (SELECTION_UNDER_PANE, 419, False), (LINE_PANE, 420, True), (POINT_PANE, 430, True),
+            (SELECTION_PANE, 440, False)]
+
+
+class Panes(MacroElement):
+    """Creates the feature panes in one short loop (a folium CustomPane each cost ~150 bytes of
+    the base map's script, which travels with every rerun). Part of the base map."""
+
+    _template = template("panes.js")
+
+    def __init__(self, panes: Sequence[Pane]) -> None:
+        super().__init__()
+        self._name = "Panes"
+        self.panes = [list(pane) for pane in panes]
 
 
 def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,

@@ -12,9 +12,10 @@ What a reader gets (`publish`):
   sources.html     the references with the features that rest on each, the datasets, the
                    statements, the pages, and the data files and libraries of this edition
   geo/  data/  cards/  assets/   content-hashed: the drawing instructions of each layer and of
-                   the basemap (the documents the app's map fetches, `layers.map.geo_files`),
-                   the labels, the search index, the data as built, one card per feature, the
-                   pages' scripts (the app's feature drawer among them) and stylesheets
+                   the basemap with their labels (the documents the app's map fetches,
+                   `layers.map.geo_files`), the search index, the data as built, one card per
+                   feature, the pages' scripts (the app's feature drawer among them) and
+                   stylesheets
   vendor/          Leaflet, rbush, labelgun, Leaflet.TextPath and fuzzball, copied from
                    `static/vendor/` under their versioned paths and checked against the sha256
                    `layers/build/packages.json` pins
@@ -49,7 +50,7 @@ from layers import ROOT
 from layers.briefing.export_html import FIT_MAX_ZOOM, MissingAssets, export_html
 from layers.briefing.storyboard import Storyboard
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, LegendEntry, bounds_around
+from layers.data.catalog import Catalog, Layer, bounds_around
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.article_view import paragraph_html, places
@@ -64,14 +65,18 @@ from layers.html.provenance import (
 from layers.html.references import map_link, paragraph_link, references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
-from layers.map.basemap import basemap_document
-from layers.map.geo_files import layer_document, serialise
+from layers.map.basemap import BASEMAP_PANE, BASEMAP_Z
+from layers.map.geo_files import BASEMAP, documents, serialise
 from layers.map.geo_layer import draw_source
 from layers.map.label_layer import engine_options, engine_source, js_json
-from layers.map.labels import cached_base_labels, cached_layer_labels
-from layers.map.layer import AREA_PANES
-from layers.map.legend import entry_html, precision_key_html
-from layers.map.mapview import FRAME_FEATURES, FRAME_PADDING_PX, ZOOM_SNAP, selection_halo
+from layers.map.legend import layer_legend_html, legend_parts
+from layers.map.mapview import (
+    FRAME_FEATURES,
+    FRAME_PADDING_PX,
+    ZOOM_SNAP,
+    feature_panes,
+    selection_halo,
+)
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
 from layers.map.style import SELECTION
 from layers.publish.files import GENERATOR, MANIFEST, Edition
@@ -115,14 +120,13 @@ def build_edition(catalog: Catalog, article: Article, storyboard: Storyboard,
     index = build_index(article, catalog)
     assets = _assets(edition, Path(vendor_dir))
     data_files = _data_files(edition, catalog)
-    geo = {layer.id: edition.add_hashed(f"geo/{layer.id}", ".geojson",
-                                        serialise(layer_document(layer)))
+    docs = documents(catalog)  # the app's map files: the basemap and each layer, with labels
+    geo = {layer.id: edition.add_hashed(f"geo/{layer.id}", ".geojson", serialise(docs[layer.id]))
            for layer in catalog.layers}
     config = {
         "layers": [{"id": layer.id, "title": layer.title, "visible": layer.visible,
                     "geo": geo[layer.id]} for layer in catalog.layers],
-        "basemap": edition.add_hashed("geo/basemap", ".geojson", serialise(basemap_document())),
-        "labels": edition.add_hashed("data/labels", ".json", serialise(_labels(catalog))),
+        "basemap": edition.add_hashed("geo/basemap", ".geojson", serialise(docs[BASEMAP])),
         "labelOptions": engine_options(),
         "search": edition.add_hashed("data/search", ".json", serialise(_search(catalog))),
         "cards": _cards(edition, catalog, article, index),
@@ -174,7 +178,7 @@ def map_settings(catalog: Catalog) -> dict[str, object]:
     return {
         "frame": [[miny, minx], [maxy, maxx]], "padding": FRAME_PADDING_PX,
         "fitMaxZoom": FIT_MAX_ZOOM, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
-        "zoomSnap": ZOOM_SNAP, "areaPanes": AREA_PANES,
+        "zoomSnap": ZOOM_SNAP, "panes": [[BASEMAP_PANE, BASEMAP_Z, False], *feature_panes()],
         "selection": _selection_outlines(), "selectionRadius": SELECTION.radius,
         "attribution": markup.text(ATTRIBUTION),
     }
@@ -188,13 +192,6 @@ def _selection_outlines() -> dict[str, dict[str, object]]:
         options, pane = selection_halo(kind)
         outlines[kind] = {"options": options, "pane": pane}
     return outlines
-
-
-def _labels(catalog: Catalog) -> dict[str, object]:
-    """The map labels of `layers.map.labels`: the always-on ones and each layer's."""
-    return {"base": [label.as_json() for label in cached_base_labels(catalog)],
-            "layers": {layer.id: [label.as_json() for label in cached_layer_labels(layer)]
-                       for layer in catalog.layers}}
 
 
 def _search(catalog: Catalog) -> dict[str, object]:
@@ -234,12 +231,12 @@ def _groups(catalog: Catalog) -> list[dict[str, object]]:
 def _legend(catalog: Catalog) -> dict[str, object]:
     """The legend's rows, escaped by `layers.map.legend`: each layer's (shown while it is), the
     selection outline (while a feature is open) and the key to how precision is drawn."""
+    parts = legend_parts()
     return {
         "layers": [{"id": layer.id, "visible": layer.visible,
-                    "rows": Markup("".join(entry_html(e) for e in layer.legend_entries()))}
-                   for layer in catalog.layers],
-        "selection": Markup(entry_html(LegendEntry("selected feature", SELECTION, "line"))),
-        "key": Markup(precision_key_html()),
+                    "rows": Markup(layer_legend_html(layer))} for layer in catalog.layers],
+        "selection": Markup(parts["selection"]),
+        "key": Markup(parts["key"]),
     }
 
 

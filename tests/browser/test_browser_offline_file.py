@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from layers import ROOT
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import basemap_document
-from layers.map.geo_files import BASEMAP, write_files
+from layers.map.geo_files import BASEMAP, served_files, write_files
 from tests.test_assets import full_offline_map
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -45,9 +45,10 @@ def repo_server() -> Iterator[str]:
 
 def test_saved_offline_map_loads_leaflet_with_no_outside_request(bare_page, repo_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    geo = write_files({BASEMAP: basemap_document()}, ARTIFACTS / "geo")  # as the app does
+    geo = write_files({BASEMAP: basemap_document(), **served_files()}, ARTIFACTS / "geo")
+    served = [f"/tests/artifacts/geo/{geo.names[key]}" for key in ("geo-draw.js", "geo-loader.js")]
     basemap_url = f"/tests/artifacts/geo/{geo.names[BASEMAP]}"
-    localize(full_offline_map(basemap_url), base_url="/static/vendor").save(
+    localize(full_offline_map(basemap_url, tuple(served)), base_url="/static/vendor").save(
         str(ARTIFACTS / "offline_map.html"))
     failed: list[str] = []
     bare_page.on("requestfailed", lambda request: failed.append(request.url))

@@ -1,7 +1,6 @@
-{# This rerun's legend rows (LegendContent): HTML escaped by layers.map.legend, sent as a JSON
-   string so no text from the data is ever script or template source. #}
+{# This rerun's legend (LegendContent): which files' rows to show and whether a feature is
+   selected; the rows themselves, escaped by layers/map/legend.py, are in those files. #}
 {% macro script(this, kwargs) %}
-(function (html) {
-    if (window.cbmSetLegend) { window.cbmSetLegend(html); } else { window.cbmPendingLegend = html; }
-})({{ this.html|tojson }});
+window.cbmShowLegend({{ this.legend_url|tojson }}, {{ this.layer_urls|tojson }},
+                     {{ this.selection|tojson }});
 {% endmacro %}

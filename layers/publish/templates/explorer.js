@@ -28,19 +28,12 @@
                           maxZoom: config.maxZoom, attributionControl: false});
   L.control.attribution({prefix: false}).addAttribution(config.attribution).addTo(map);
   L.control.scale({imperial: false}).addTo(map);
-  function pane(name, zIndex, deaf) {
-    var made = map.createPane(name);
-    made.style.zIndex = zIndex;
-    if (deaf) { made.style.pointerEvents = "none"; }
-  }
-  // layers/map/mapview.py add_feature_panes: the basemap lowest, areas by size (smaller above
-  // larger), a selected line's halo, lines, points, the selection outline on top.
-  pane("basemap", 150, true);
-  for (var i = 0; i < config.areaPanes; i++) { pane("areas-" + i, 400 + i, false); }
-  pane("selection-under", 419, true);
-  pane("lines", 420, false);
-  pane("points", 430, false);
-  pane("selection", 440, true);
+  // layers/map/mapview.py feature_panes, after the basemap's: [name, z-index, takes the mouse].
+  config.panes.forEach(function (p) {
+    var made = map.createPane(p[0]);
+    made.style.zIndex = p[1];
+    if (!p[2]) { made.style.pointerEvents = "none"; }
+  });
   map.fitBounds(config.frame, {padding: [config.padding, config.padding], animate: false});
 
   var legend = byId("legend-template").content.firstElementChild.cloneNode(true);
@@ -53,16 +46,13 @@
   };
   legendControl.addTo(map);
 
+  // The labels (layers/map/templates/labels.js): each geometry file carries its own, the
+  // basemap's countries and seas always, a layer's names with its layer.
+  var labelEngine = CbmLabels.attach(map, config.labelOptions);
   // The offline basemap (sea, land, lakes, rivers, borders, deaf to the mouse).
   var basemapDrawn = fetchOnce(config.basemap).then(function (doc) {
     CbmGeoDraw.build(doc).addTo(map);
-  });
-  // The labels (layers/map/templates/labels.js): countries and seas always, a layer's names
-  // with its layer.
-  var labelEngine = CbmLabels.attach(map, config.labelOptions);
-  var labelsReady = fetchOnce(config.labels).then(function (labels) {
-    labelEngine.layer(labels.base).addTo(map);
-    return labels;
+    labelEngine.layer(doc.labels || []).addTo(map);
   });
 
   // --- layers and features ---------------------------------------------------------------------
@@ -90,16 +80,16 @@
   function ensureDrawn(id) {
     var layer = layers[id];
     if (!layer.drawn) {
-      layer.drawn = Promise.all([fetchOnce(layer.config.geo), labelsReady]).then(function (got) {
-        layer.group.addLayer(CbmGeoDraw.build(got[0], onFeature));
-        got[0].features.forEach(function (feature) {
+      layer.drawn = fetchOnce(layer.config.geo).then(function (doc) {
+        layer.group.addLayer(CbmGeoDraw.build(doc, onFeature));
+        doc.features.forEach(function (feature) {
           var fid = feature.properties.id;
           if (!features[fid]) {
             features[fid] = {layer: id, feature: feature, geometry: feature.geometry,
                              bounds: L.geoJSON(feature.geometry).getBounds()};
           }
         });
-        layer.group.addLayer(labelEngine.layer(got[1].layers[id] || []));
+        layer.group.addLayer(labelEngine.layer(doc.labels || []));
       });
     }
     return layer.drawn;
