@@ -30,6 +30,7 @@ OPTIONAL: dict[str, type] = {
     "date": str,
     "valid_from": str,
     "valid_to": str,
+    "date_sources": dict,
     "reported_by": str,
     "claims": list,
     "counter_claims": list,

@@ -21,6 +21,13 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.data.article import Article
 from layers.data.catalog import LAYERS_FILE, SOURCES_FILE, TERMS_FILE, Catalog, name_parts
+from layers.data.events import (
+    EVENTS_FILE,
+    EventsError,
+    feature_date_problems,
+    read_events,
+    validate_events,
+)
 from layers.data.schema import (
     CATEGORIES,
     CLAIM_SIDES,
@@ -56,8 +63,9 @@ def validate_catalog(
     Covers the schema of each feature, geometry (valid, non-empty, inside WGS84 bounds), ids
     unique across layers, references that exist in the article, article links that resolve,
     source ids that resolve, aliases no two features share, categories styled in layers.json,
-    and, given the folder the files sit in, GeoJSON files that layers.json does not list (the
-    build validates before it writes, so it has no folder to look in yet).
+    the date sources of features' `valid_from` / `valid_to`, and, given the folder the files sit
+    in, GeoJSON files that layers.json does not list and the events of its `events.json`
+    (`layers.data.events`; the build validates before it writes, so it has no folder yet).
     """
     problems: list[Problem] = []
     listed = {path.name for path in catalog.files.values()}
@@ -83,11 +91,27 @@ def validate_catalog(
         located.extend(_reference_problems(props, article, catalog))
         located.extend(_claim_problems(props, catalog))
         located.extend(_gazetteer_problems(props, geometry, catalog))
+        located.extend(feature_date_problems(props, article, catalog.sources))
         problems.extend(Problem(layer.id, ident, field, message) for field, message in located)
     problems.extend(_alias_problems(catalog))
     problems.extend(_source_problems(catalog))
     problems.extend(_term_problems(catalog, article))
+    if geodata_dir is not None:
+        problems.extend(_event_problems(catalog, article, Path(geodata_dir)))
     return problems
+
+
+def _event_problems(catalog: Catalog, article: Article, geodata_dir: Path) -> list[Problem]:
+    """The checks of `layers.data.events` on `events.json` beside the layers (none if absent)."""
+    path = geodata_dir / EVENTS_FILE
+    if not path.exists():
+        return []
+    try:
+        entries = read_events(path)
+    except EventsError as error:
+        return [Problem(EVENTS_FILE, None, None, str(error))]
+    ids = (props["id"] for _, props, _ in catalog.features if isinstance(props.get("id"), str))
+    return validate_events(entries, article, catalog.sources, ids)
 
 
 def _geometry_problems(geometry: BaseGeometry | None) -> Iterator[str]:
