@@ -223,7 +223,9 @@ SCHEMA_RULES = [
                  '[september-2022] baku.gazetteer: must be {"name": "<as in the gazetteer>", '
                  '"source": "<source id>", "distance_km": <≥ 0>}', id="gazetteer-shape"),
     pytest.param("armenia",
-                 lambda p: p.update(valid_from="2022-09-14", valid_to="2022-09-13"),
+                 lambda p: p.update(valid_from="2022-09-14", valid_to="2022-09-13", date_sources={
+                     "valid_from": {"reference": 2, "words": "September 14, 2022"},
+                     "valid_to": {"reference": 1, "words": "September 13, 2022"}}),
                  "[borders] armenia.valid_to: 2022-09-13 is before valid_from 2022-09-14",
                  id="validity-order"),
     pytest.param("reported-strike", dropping("reported_by"),
