@@ -16,11 +16,12 @@ import streamlit as st
 import layers
 from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, load_catalog
+from layers.data.events import Event, EventsError, load_events
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.styles import style_tag
 from layers.map.basemap import BASEMAP_DIR
-from layers.map.geo_files import GEO_DIR, GeoFiles, map_files, write_files
+from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
 
 
@@ -56,8 +57,22 @@ def mentions() -> MentionIndex:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
+def _events(stamp: float) -> tuple[tuple[Event, ...], str | None]:
+    try:
+        return load_events(), None
+    except EventsError as error:
+        return (), f"The events could not be read ({error}); the timeline is empty."
+
+
+def events() -> tuple[tuple[Event, ...], str | None]:
+    """The dated events (`geodata/events.json`), in date order, once per version of the files,
+    with a message when the file cannot be read (the pages carry on without a timeline)."""
+    return _events(geodata_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _geo_files(stamp: float) -> GeoFiles:
-    return write_files(map_files(catalog()), GEO_DIR)
+    return write_map_files(catalog(), GEO_DIR)
 
 
 def geo_files() -> GeoFiles:

@@ -1,4 +1,5 @@
-"""The Map page: layer toggles and legend, place search, the feature card, and the map itself."""
+"""The Map page: layer toggles and legend, place search, the feature or event card, the date,
+the map itself and the timeline strip under it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from streamlit_folium import st_folium
 
 from layers.data.catalog import bounds_around
 from layers.html.card import build_card, card_html
+from layers.html.event_card import build_event_card, event_card_html
 from layers.html.styles import print_script
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
@@ -27,9 +29,11 @@ from layers.map.mapview import (
     view_of,
 )
 from layers.map.state import ViewState, parse_view, view_params
+from views import timeline
 from views.common import (
     article,
     catalog,
+    events,
     geo_files,
     mentions,
     sync_query_params,
@@ -48,6 +52,8 @@ cat = catalog()
 layer_ids = tuple(layer.id for layer in cat.layers)
 default_layers = tuple(layer.id for layer in cat.layers if layer.visible)
 feature_ids = {feature.properties["id"] for feature in cat.features}
+all_events, events_problem = events()
+events_by_id = {event.id: event for event in all_events}
 
 frame = bounds_around(cat.feature(fid).geometry for fid in FRAME_FEATURES)
 opening = camera_for_bounds(frame)
@@ -56,9 +62,10 @@ opening = camera_for_bounds(frame)
 if "view_loaded" not in st.session_state:
     # every value of a repeated parameter, so the first one wins, as `parse_view` documents
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
-    initial, notices = parse_view(raw, feature_ids, layer_ids, default_layers)
+    initial, notices = parse_view(raw, feature_ids, layer_ids, default_layers, events_by_id)
     st.session_state.view_loaded = True
-    st.session_state.notices = notices
+    st.session_state.notices = notices + ([events_problem] if events_problem else [])
+    timeline.set_initial(initial.date, initial.window, initial.event, all_events)
     st.session_state.selected = initial.feature
     st.session_state.camera = initial_camera(
         initial.center, initial.zoom,
@@ -69,11 +76,28 @@ if "view_loaded" not in st.session_state:
 
 
 def select(feature_id: str | None) -> None:
-    """Select a feature (or none) and fly the map to it."""
+    """Select a feature (or none) and fly the map to it; an open event closes."""
     st.session_state.selected = feature_id
     if feature_id is not None:
+        st.session_state.event = None
         st.session_state.camera = fresh_camera(view_of(cat.feature(feature_id).geometry),
                                                st.session_state.camera)
+
+
+def select_event(event_id: str | None) -> None:
+    """Open an event (or none): frame its places, switching on the layers they are on."""
+    st.session_state.event = event_id
+    event = events_by_id.get(event_id) if event_id else None
+    if event is None:
+        return
+    st.session_state.selected = None
+    places = [cat.feature(ident) for ident in event.places]
+    for place in places:
+        st.session_state[f"layer:{place.layer.id}"] = True
+    if places:
+        st.session_state.camera = fresh_camera(
+            camera_for_bounds(bounds_around(place.geometry for place in places)),
+            st.session_state.camera)
 
 
 def current_camera() -> Camera:
@@ -110,6 +134,12 @@ def offer_to_fit(visible: tuple[str, ...]) -> None:
                   help="It reaches beyond the map's view: fit the map to it.")
 
 
+def clear() -> None:
+    """Close the open feature or event."""
+    st.session_state.selected = None
+    st.session_state.event = None
+
+
 # A click on the map arrives as the component's value (its on_change copies it under MAP_KEY).
 click = st.session_state.get(MAP_KEY) or {}
 click_token = (str(click.get("last_object_clicked")), click.get("last_object_clicked_tooltip"))
@@ -128,13 +158,20 @@ with st.sidebar:
     place_search(cat, select)  # type-ahead; a hidden layer is switched on (views/search.py)
 
     selected = st.session_state.selected
+    event = events_by_id.get(st.session_state.get("event") or "")
     card = None
     if selected is not None:
         card = card_html(build_card(cat.feature(selected), article(), mentions(), cat))
+    elif event is not None:
+        card = event_card_html(build_event_card(event, article(), cat))
+    if card is not None:
         with st.container(key=SIDEBAR_CARD_KEY):
             st.markdown(card, unsafe_allow_html=True)
-            st.button("Clear selection", key="clear-selection", on_click=select, args=(None,))
+            st.button("Clear selection", key="clear-selection", on_click=clear)
             st.divider()
+
+    timeline.time_controls(all_events, select_event)
+    day = timeline.map_day()
 
     st.subheader("Layers")
     groups: dict[str, list] = {}
@@ -164,13 +201,14 @@ with st.sidebar:
 geo = geo_files()
 fmap = base_map(*opening, geo, frame=frame)
 
-groups_to_add = layer_groups(cat.layers, visible, geo)
+groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
-if selected is not None:
-    chosen = cat.feature(selected)
-    groups_to_add.append(selection_group(selected, chosen.layer.id, chosen.geometry, geo))
-groups_to_add.append(legend_group(visible, selected is not None, geo))
+outlined = [selected] if selected is not None else list(event.places) if event else []
+for ident in outlined:
+    chosen = cat.feature(ident)
+    groups_to_add.append(selection_group(ident, chosen.layer.id, chosen.geometry, geo, day))
+groups_to_add.append(legend_group(visible, bool(outlined), geo))
 
 camera = st.session_state.camera
 with st.container(key="page-title"):  # one line, so the map below keeps the window's height
@@ -186,13 +224,13 @@ with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the win
         center=camera[0] if camera else None,
         zoom=camera[1] if camera else None,
     )
+timeline.timeline_strip(timeline.shown_events(all_events), select_event)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
     # a phone (where Streamlit folds the sidebar away) and on paper.
     with st.container(key=UNDER_MAP_CARD_KEY):
         st.markdown(card, unsafe_allow_html=True)
-        st.button("Clear selection", key="clear-selection-under-map", on_click=select,
-                  args=(None,))
+        st.button("Clear selection", key="clear-selection-under-map", on_click=clear)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
@@ -200,11 +238,16 @@ st.caption(
 )
 
 # --- the URL mirrors the view ------------------------------------------------------------------
+url_date, url_window = timeline.url_time()
 state = ViewState(
     feature=selected,
     layers=visible,
     center=camera[0] if camera else None,
     zoom=camera[1] if camera else None,
+    date=url_date,
+    window=url_window,
+    event=event.id if event else None,
 )
 # centre and zoom are written by the map itself as it moves (SyncViewToUrl), so not owned here
-sync_query_params(view_params(state, default_layers), owned=("feature", "layers"))
+sync_query_params(view_params(state, default_layers),
+                  owned=("feature", "layers", "event", "date", "from", "to"))

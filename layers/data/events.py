@@ -366,17 +366,30 @@ def feature_date_problems(props: Mapping, article: Article,
 def valid_on(props: Mapping, day: datetime.date) -> bool:
     """Whether a feature stood on `day`: from the first day its `valid_from` covers to the last
     day its `valid_to` covers (a month-precise `valid_to` of "2020-11" holds all of November);
-    a feature with neither always stands."""
-    start = date_span(props["valid_from"]) if isinstance(props.get("valid_from"), str) else None
+    a feature that records something dated (a claim's `date`, no `valid_from`) from the first
+    day of that date on; a feature with none of these always stands."""
+    begun = props.get("valid_from") if isinstance(props.get("valid_from"), str) else props.get(
+        "date")
+    start = date_span(begun) if isinstance(begun, str) else None
     end = date_span(props["valid_to"]) if isinstance(props.get("valid_to"), str) else None
     if start is not None and day < start[0]:
         return False
     return not (end is not None and day > end[1])
 
 
-def timed(props: Mapping) -> bool:
-    """Whether a feature comes or goes with time at all."""
-    return "valid_from" in props or "valid_to" in props
+def changes(props: Mapping) -> tuple[datetime.date, ...]:
+    """The days on which `valid_on` turns for this feature: its first day, the day after its
+    last (none for a feature that always stands)."""
+    begun = props.get("valid_from") if isinstance(props.get("valid_from"), str) else props.get(
+        "date")
+    found = []
+    start = date_span(begun) if isinstance(begun, str) else None
+    if start is not None:
+        found.append(start[0])
+    end = date_span(props["valid_to"]) if isinstance(props.get("valid_to"), str) else None
+    if end is not None:
+        found.append(end[1] + datetime.timedelta(days=1))
+    return tuple(found)
 
 
 def events_until(events: Iterable[Event], day: datetime.date) -> list[Event]:

@@ -6,6 +6,7 @@ spreadsheet; the GeoJSON export keeps every property exactly as the catalog hold
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import shapely
 from shapely.geometry import mapping
 
 from layers.data.catalog import Catalog, Feature
+from layers.data.events import valid_on
 from layers.data.mentions import MentionIndex
 
 COLUMNS = (
@@ -33,6 +35,8 @@ class Filters:
     layers: Collection[str] = ()  # layer ids
     categories: Collection[str] = ()
     precisions: Collection[str] = ()
+    as_of: datetime.date | None = None
+    """Only the features that stood on this day (`layers.data.events.valid_on`)."""
 
 
 def filter_features(catalog: Catalog, filters: Filters) -> list[Feature]:
@@ -52,6 +56,8 @@ def filter_features(catalog: Catalog, filters: Filters) -> list[Feature]:
         if filters.categories and props.get("category") not in filters.categories:
             continue
         if filters.precisions and props.get("precision") not in filters.precisions:
+            continue
+        if filters.as_of is not None and not valid_on(props, filters.as_of):
             continue
         kept.append(feature)
     return kept

@@ -19,11 +19,13 @@ not use these files: it inlines everything, because it must open from a USB stic
 
 from __future__ import annotations
 
+import bisect
+import datetime
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shapely.geometry import mapping
@@ -31,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers import ROOT
 from layers.data.catalog import Catalog, Layer, geometry_kind
+from layers.data.events import changes, valid_on
 from layers.html.styles import stylesheet
 from layers.map.assets import inlinable_text
 from layers.map.basemap import BASEMAP_DIR, basemap_document
@@ -89,19 +92,51 @@ def labels_list(labels: Iterable[Label]) -> list[dict[str, object]]:
     return [label.as_json() for label in labels]
 
 
-def layer_document(layer: Layer) -> Document:
+def layer_document(layer: Layer, day: datetime.date | None = None) -> Document:
     """A layer's drawing instructions, feature by feature in the layer's order, and its labels
-    (`layers.map.labels`), which show while the layer does."""
+    (`layers.map.labels`), which show while the layer does; given a `day`, only the features
+    that stood on it (`layers.data.events.valid_on`) and their labels."""
     features = []
+    shown = set()
     for row in layer.features.itertuples(index=False):
+        if day is not None and not valid_on(row._asdict(), day):
+            continue
+        shown.add(row.id)
         style = layer.style_for(row.category)
         point = row.geometry.geom_type == "Point"
         features.append(feature_instructions(
             row.geometry, path_options(style, row.precision, point=point), style.radius,
             tooltip_html(row.id, row.name, row.category, row.precision), feature_id=row.id))
+    labels = [label for label in cached_layer_labels(layer)
+              if label.feature is None or label.feature in shown]
     return {"type": "FeatureCollection", "layer": layer.id, "features": features,
-            "labels": labels_list(cached_layer_labels(layer)),
-            "legend": layer_legend_html(layer)}
+            "labels": labels_list(labels), "legend": layer_legend_html(layer)}
+
+
+def periods(layer: Layer) -> tuple[datetime.date, ...]:
+    """The days on which the layer's drawing changes (`layers.data.events.changes`), in order;
+    empty for a layer nothing in which comes or goes."""
+    days: set[datetime.date] = set()
+    for row in layer.features.itertuples(index=False):
+        days.update(changes(row._asdict()))
+    return tuple(sorted(days))
+
+
+def period_key(layer_id: str, first_day: datetime.date | None) -> str:
+    """The file key of a layer as it stood from `first_day` to its next change (None: before
+    its first change). Layer ids never hold `_`, so the key cannot name another layer."""
+    return f"{layer_id}_{'before' if first_day is None else first_day.isoformat()}"
+
+
+def period_documents(layer: Layer) -> dict[str, Document]:
+    """The layer as it stood in each of its periods, by `period_key`: the files the map fetches
+    when it shows a date."""
+    changes = periods(layer)
+    if not changes:
+        return {}
+    found = {period_key(layer.id, None): layer_document(layer, changes[0] - datetime.timedelta(1))}
+    found.update((period_key(layer.id, day), layer_document(layer, day)) for day in changes)
+    return found
 
 
 def serialise(document: object) -> bytes:
@@ -126,11 +161,18 @@ def file_name(key: str, content: bytes) -> str:
 
 @dataclass(frozen=True)
 class GeoFiles:
-    """The addresses of the written files, by layer id (and `BASEMAP`)."""
+    """The addresses of the written files, by layer id (and `BASEMAP`), and each layer's periods
+    (`periods`), so a date finds the file of the layer as it stood then."""
 
     names: Mapping[str, str]
+    changes: Mapping[str, tuple[datetime.date, ...]] = field(default_factory=dict)
 
-    def url(self, name: str) -> str:
+    def url(self, name: str, day: datetime.date | None = None) -> str:
+        """A file's address; for a layer and a `day`, the layer as it stood that day."""
+        changes = self.changes.get(name, ()) if day is not None else ()
+        if changes:
+            since = bisect.bisect_right(changes, day)
+            name = period_key(name, changes[since - 1] if since else None)
         return f"{GEO_URL}/{self.names[name]}"
 
     def scripts(self) -> list[str]:
@@ -147,7 +189,9 @@ def documents(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Do
     basemap = basemap_document(basemap_dir)
     basemap["labels"] = labels_list(cached_base_labels(catalog, basemap_dir))
     found: dict[str, Document] = {BASEMAP: basemap, LEGEND: dict(legend_parts())}
-    found.update((layer.id, layer_document(layer)) for layer in catalog.layers)
+    for layer in catalog.layers:
+        found[layer.id] = layer_document(layer)
+        found.update(period_documents(layer))
     return found
 
 
@@ -167,6 +211,13 @@ def map_files(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Do
     """Everything `write_files` writes for the live map: the geometry documents and the map's
     scripts and frame stylesheet."""
     return {**documents(catalog, basemap_dir), **served_files()}
+
+
+def write_map_files(catalog: Catalog, directory: Path = GEO_DIR,
+                    basemap_dir: Path = BASEMAP_DIR) -> GeoFiles:
+    """`map_files` written to `directory`, with each layer's periods for dated addresses."""
+    written = write_files(map_files(catalog, basemap_dir), directory)
+    return GeoFiles(written.names, {layer.id: periods(layer) for layer in catalog.layers})
 
 
 def write_files(docs: Mapping[str, Document | bytes], directory: Path = GEO_DIR) -> GeoFiles:
@@ -196,6 +247,7 @@ def _remove_stale(directory: Path, current: Mapping[str, str]) -> None:
     keep = set(current.values())
     for name in current:
         stem, suffix = _stem_suffix(name)
-        for old in directory.glob(f"{stem}.*{suffix}"):
+        base = stem.split("_")[0]  # a layer's period files too, even of periods gone since
+        for old in (*directory.glob(f"{stem}.*{suffix}"), *directory.glob(f"{base}_*{suffix}")):
             if old.name not in keep and old.name.count(".") == 2:
                 old.unlink(missing_ok=True)

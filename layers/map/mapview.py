@@ -8,6 +8,7 @@ move the existing map instead of rebuilding it.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -312,14 +313,16 @@ class Panes(MacroElement):
 
 
 def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
-                    geo: GeoFiles) -> folium.FeatureGroup:
+                    geo: GeoFiles, day: datetime.date | None = None) -> folium.FeatureGroup:
     """A black outline over the selected feature, on top of every layer and deaf to the mouse,
     so the features inside a selected area stay clickable. A selected line gets a wide halo
     under the lines instead, so the route keeps its own colour on top. Drawn in the browser from
-    the feature's layer file, so a selection sends its id, not its geometry."""
+    the feature's layer file (as it stood on `day`: no outline for what did not stand then),
+    so a selection sends its id, not its geometry."""
     group = folium.FeatureGroup(name="Selection")
     options, pane = selection_halo(geometry_kind(geometry))
-    SelectionHalo(geo.url(layer_id), feature_id, options, SELECTION.radius, pane).add_to(group)
+    SelectionHalo(geo.url(layer_id, day), feature_id, options, SELECTION.radius,
+                  pane).add_to(group)
     return group
 
 
@@ -335,8 +338,10 @@ def selection_halo(kind: str) -> tuple[dict[str, object], str]:
     return options, SELECTION_PANE
 
 
-def layer_groups(layers: Iterable[Layer], visible: Iterable[str],
-                 geo: GeoFiles) -> list[folium.FeatureGroup]:
-    """Feature groups for the visible layers, in registry order (later ones draw on top)."""
+def layer_groups(layers: Iterable[Layer], visible: Iterable[str], geo: GeoFiles,
+                 day: datetime.date | None = None) -> list[folium.FeatureGroup]:
+    """Feature groups for the visible layers, in registry order (later ones draw on top), each
+    as it stood on `day` (None: every feature of every date)."""
     shown = set(visible)
-    return [feature_group(layer, geo.url(layer.id)) for layer in layers if layer.id in shown]
+    return [feature_group(layer, geo.url(layer.id, day)) for layer in layers
+            if layer.id in shown]

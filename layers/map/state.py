@@ -1,17 +1,20 @@
 """The map view's shareable state and its round trip through URL query parameters.
 
-A briefer copies the address bar and a colleague sees the same map: the selected feature, the
-visible layers, the centre and the zoom. Anything in a URL is untrusted input, so parsing never
+A briefer copies the address bar and a colleague sees the same map: the selected feature or
+event, the visible layers, the centre and the zoom, and the date it shows (`date`, or a window
+`from`/`to`). Anything in a URL is untrusted input, so parsing never
 raises: what does not fit is dropped and reported as a notice the page shows.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from layers.data.events import parse_day
 from layers.html.markup import quoted_input
 
 MIN_ZOOM, MAX_ZOOM = 2, 14
@@ -29,6 +32,11 @@ class ViewState:
     layers: tuple[str, ...]
     center: tuple[float, float] | None = None
     zoom: float | None = None
+    date: datetime.date | None = None
+    """The map as it stood on this day (None: every date at once)."""
+    window: tuple[datetime.date, datetime.date] | None = None
+    """Only the events between these days (the map as it stood on the last)."""
+    event: str | None = None
 
 
 def _first(value: str | list[str] | None) -> str | None:
@@ -43,14 +51,22 @@ def parse_view(
     feature_ids: Collection[str],
     layer_ids: tuple[str, ...],
     default_layers: tuple[str, ...],
+    event_ids: Collection[str] = (),
 ) -> tuple[ViewState, list[str]]:
     """Read a ViewState from query parameters; return it with a notice for each value dropped.
 
     `layers` is a comma-separated list of layer ids (`layers=` alone shows none); `center` is
-    `lat,lon`; `zoom` a whole or quarter step (`7.25`); `feature` a feature id. Unknown keys
-    are left alone: other pages own them.
+    `lat,lon`; `zoom` a whole or quarter step (`7.25`); `feature` a feature id; `event` an
+    event id; `date` a day `YYYY-MM-DD`, or `from` and `to` two days (a window; `date` wins
+    over it). Unknown keys are left alone: other pages own them.
     """
     notices: list[str] = []
+    date, window = _parse_time(params, notices)
+
+    event = _first(params.get("event"))
+    if event is not None and event not in event_ids:
+        notices.append(f"No event has the id “{quoted_input(event)}”; no event is selected.")
+        event = None
 
     feature = _first(params.get("feature"))
     if feature is not None and feature not in feature_ids:
@@ -92,7 +108,29 @@ def parse_view(
                 f"{MAX_ZOOM} in quarter steps; the default zoom is used."
             )
 
-    return ViewState(feature=feature, layers=layers, center=center, zoom=zoom), notices
+    return ViewState(feature=feature, layers=layers, center=center, zoom=zoom, date=date,
+                     window=window, event=event), notices
+
+
+def _parse_time(params: Mapping[str, str | list[str]], notices: list[str]
+                ) -> tuple[datetime.date | None, tuple[datetime.date, datetime.date] | None]:
+    raw_date = _first(params.get("date"))
+    if raw_date is not None:
+        day = parse_day(raw_date)
+        if day is not None:
+            return day, None
+        notices.append(f"The date “{quoted_input(raw_date)}” is not a day written YYYY-MM-DD "
+                       "(2020-11-10); the map shows every date.")
+    raw_from, raw_to = _first(params.get("from")), _first(params.get("to"))
+    if raw_from is None and raw_to is None:
+        return None, None
+    first, last = parse_day(raw_from or ""), parse_day(raw_to or "")
+    if first is None or last is None or first > last:
+        shown = f"“{quoted_input(raw_from or '')}” to “{quoted_input(raw_to or '')}”"
+        notices.append(f"The dates {shown} are not two days written YYYY-MM-DD, the first not "
+                       "after the second; the map shows every date.")
+        return None, None
+    return None, (first, last)
 
 
 def _parse_center(raw: str) -> tuple[float, float] | None:
@@ -118,5 +156,11 @@ def view_params(
         params["center"] = f"{state.center[0]:.4f},{state.center[1]:.4f}"
     if state.zoom is not None:
         params["zoom"] = f"{state.zoom:g}"
+    if state.event:
+        params["event"] = state.event
+    if state.date is not None:
+        params["date"] = state.date.isoformat()
+    elif state.window is not None:
+        params["from"], params["to"] = (day.isoformat() for day in state.window)
     return params
 

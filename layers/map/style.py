@@ -133,3 +133,11 @@ LABEL_STYLES: dict[str, dict[str, object]] = {
 """How each kind of label (`layers.map.labels.KINDS`) is set: size in CSS pixels, ink, weight,
 slant, and letter-spaced capitals for countries. Seas and lakes in the ink of deep water;
 `area` is a handout scene's highlighted area, named at its pole."""
+
+EVENT_COLORS: dict[str, str] = {
+    "war": "#D55E00", "fighting": "#E69F00", "ceasefire": "#009E73", "agreement": "#0072B2",
+    "meeting": "#56B4E9", "deal": "#CC79A7", "protest": "#F0E442", "handover": "#000000",
+    "statement": "#7f7f7f", "deadline": "#882255",
+}
+"""The timeline's colour for each kind of event (`layers.data.events.KINDS`), Okabe–Ito plus
+grey and wine; the chart names each kind in its legend, so no colour stands alone."""
