@@ -132,6 +132,19 @@ def test_the_day_a_district_was_handed_over_it_still_stands(real_catalog):
     assert "agdam-district" not in features_on(real_catalog, datetime.date(2020, 11, 21))
 
 
+def test_lachin_town_stands_throughout_and_its_handover_is_an_event(real_catalog):
+    """The town is a place, not a dated thing: it carries no `date` (which the map's clock would
+    read as its first day); the handover of 26 August 2022 is the event that names it."""
+    town = next(p for _, p, _ in real_catalog.features if p["id"] == "lachin")
+    assert not {"date", "valid_from", "valid_to"} & set(town)
+    assert "lachin" in features_on(real_catalog, datetime.date(2020, 12, 15))
+    handover = next(e for e in load_events() if e.id == "lachin-town-handover-2022")
+    assert handover.date == "2022-08-26" and "lachin" in handover.places
+    assert handover.date_source.ref == "page:lachin-city-day"
+    page_words = " ".join(real_catalog.sources["page:lachin-city-day"]["words"])
+    assert handover.date_source.words in page_words
+
+
 def test_every_event_draws_on_the_map(raw_events):
     """Each names at least one feature (validation checks that they exist)."""
     assert all(raw["places"] for raw in raw_events)

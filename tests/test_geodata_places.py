@@ -344,7 +344,6 @@ DATED = [
      "00:00 Moscow time on 10 November 2020"),
     ("lachin-corridor", "valid_from", "2020-11-10", "page:trilateral-statement-2020",
      "00:00 Moscow time on 10 November 2020"),
-    ("lachin", "date", "2022-08-26", "page:lachin-city-day", "on August 26, 2022"),
     ("agdam-district", "valid_to", "2020-11-20", "page:aghdam-handover-2020", "on November 20"),
     ("kalbajar-district", "valid_to", "2020-11-25", "page:kalbajar-handover-2020", "November 25"),
     ("lachin-district", "valid_to", "2020-12-01", "page:district-handovers-2020", "December 1"),
