@@ -6,7 +6,9 @@ run and kept in `st.session_state`; every widget's callback replaces it with the
 returns. This file draws the Session and wires widgets to actions; the builder's fields are
 widgets of their own, read into a `BuilderForm` for an action and written back from the one it
 returns. The map is the Map page's base map, built the same way on every run, so moving between
-scenes only swaps the layer groups and moves the camera — the iframe is never rebuilt.
+scenes only swaps the layer groups and moves the camera — the iframe is never rebuilt. A dated
+scene's groups are its layers' files as they stood on the scene's day (`scene_day`), as the Map
+page draws a date.
 """
 
 from __future__ import annotations
@@ -38,8 +40,16 @@ from layers.briefing.session import (
     Session,
     available_briefings,
 )
-from layers.briefing.storyboard import PassageRef, parse_storyboard, storyboard_to_json
+from layers.briefing.storyboard import (
+    PassageRef,
+    parse_storyboard,
+    scene_date_line,
+    scene_day,
+    scene_features,
+    storyboard_to_json,
+)
 from layers.html import markup
+from layers.html.card import readable_date
 from layers.map.label_layer import highlight_group
 from layers.map.mapview import (
     FRAME_FEATURES,
@@ -65,6 +75,10 @@ MAP_KEY = "briefing-map"
 BUILDER_KEY = "briefing-builder"
 UPLOAD_KEY = "briefing-upload"
 PRESENTER_KEY = "briefing-presenter"
+DATE_PLACEHOLDER = "none: every date"
+DATE_HELP = ("A day 2022-09-13, a month 2020-11, a year 2021, or a range "
+             "2022-09-12/2022-09-14. The map shows the features as they stood on the last day "
+             "it covers. Leave it empty for a scene about no one moment.")
 
 
 cat = catalog()
@@ -80,6 +94,10 @@ def act(action: Callable[..., Session], *args: object) -> None:
 
 def save_notes(at: int, key: str) -> None:
     act(Session.save_notes, at, state[key])
+
+
+def save_date(at: int, key: str) -> None:
+    act(Session.save_date, at, state[key])
 
 
 def upload() -> None:
@@ -102,6 +120,7 @@ def read_form() -> BuilderForm:
         paragraphs=paragraphs,
         sentences={pid: tuple(state.get(sentences_key(pid), ())) for pid in paragraphs},
         notes=state.get("builder-notes", ""),
+        date=state.get("builder-date", ""),
     )
 
 
@@ -114,6 +133,7 @@ def write_form(form: BuilderForm) -> None:
     for pid in form.paragraphs:
         state[sentences_key(pid)] = list(form.sentences.get(pid, ()))
     state["builder-notes"] = form.notes
+    state["builder-date"] = form.date
 
 
 def act_on_form(action: Callable[..., tuple[Session, BuilderForm]], *args: object) -> None:
@@ -208,13 +228,18 @@ else:
     back.button("← Previous", key=PREV_KEY, on_click=act, args=(Session.go, index - 1),
                 disabled=index == 0, use_container_width=True)
     title_column.header(markup.markdown_literal(current.title), anchor=False)
+    dated = scene_date_line(current)
+    if dated:
+        title_column.caption(markup.markdown_literal(dated))
     forward.button("Next →", key=NEXT_KEY, on_click=act, args=(Session.go, index + 1),
                    disabled=index == len(scenes) - 1, use_container_width=True)
 
-    groups = layer_groups(cat.layers, current.layers, geo)
-    groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo)
-                  for fid in current.highlight)
-    groups.append(highlight_group(cat, current.highlight))  # their names, first
+    day = scene_day(current)  # None: undated, every feature of every date
+    standing = scene_features(current, cat).highlight  # what did not stand then is not outlined
+    groups = layer_groups(cat.layers, current.layers, geo, day)
+    groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo,
+                                  day) for fid in standing)
+    groups.append(highlight_group(cat, standing))  # their names, first
     center, zoom = camera_for_bounds(current.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
 
     map_column, text_column = st.columns([3, 2])
@@ -246,7 +271,8 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
     for at, listed in enumerate(scenes):
         row = st.columns([6, 1, 1, 1, 1], vertical_alignment="center")
         marker = "▶ " if at == index else ""
-        row[0].markdown(markup.markdown_literal(f"{marker}{at + 1}. {listed.title}"))
+        when = f" · {readable_date(listed.date)}" if listed.date else ""
+        row[0].markdown(markup.markdown_literal(f"{marker}{at + 1}. {listed.title}{when}"))
         row[1].button("Show", key=f"scene-show-{at}", on_click=act, args=(Session.show, at))
         row[2].button("Up", key=f"scene-up-{at}", on_click=act, args=(Session.move, at, -1),
                       disabled=at == 0)
@@ -258,6 +284,12 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
         notes_key = f"scene-notes-{session.revision}-{index}"
         st.text_area(f"Speaker notes for scene {index + 1}", value=current.notes,
                      key=notes_key, on_change=save_notes, args=(index, notes_key))
+        date_key = f"scene-date-{session.revision}-{index}"
+        st.text_input(f"Date of scene {index + 1}", value=current.date or "", key=date_key,
+                      on_change=save_date, args=(index, date_key), placeholder=DATE_PLACEHOLDER,
+                      help=DATE_HELP)
+        if session.date_error:
+            st.error(markup.markdown_literal(session.date_error))
 
     st.divider()
     st.markdown("**Add a scene** after the current one")
@@ -293,6 +325,8 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
             format_func=lambda i, p=paragraph: p.sentences[i].text)
         for i in sorted(picked):
             st.markdown(passage_html(PassageRef(pid, i), text), unsafe_allow_html=True)
+    st.text_input("Date", key="builder-date", **edits_builder, placeholder=DATE_PLACEHOLDER,
+                  help=DATE_HELP)
     st.text_area("Speaker notes", key="builder-notes", **edits_builder)
     st.button("Add scene", key="builder-add", type="primary", on_click=act_on_form,
               args=(Session.add_scene, cat))

@@ -4,8 +4,9 @@ Storyboards are frozen, so every edit builds a new one; the page keeps the lates
 Nothing a user can click raises: a move past either end simply stops there (the Up button of the
 first scene does nothing rather than fail), and an insertion position is clamped to the ends.
 An index that names no scene can only come from a bug in the calling page, so removing, moving,
-replacing or re-noting such a scene raises IndexError rather than quietly doing nothing; a
-frame choice outside FRAME_CHOICES is such a bug too, and raises ValueError.
+replacing, re-noting or re-dating such a scene raises IndexError rather than quietly doing
+nothing; a frame choice outside FRAME_CHOICES is such a bug too, and raises ValueError, as does
+a date the page did not check first (`storyboard.date_problem` says what is wrong with one).
 
 A scene a user builds is framed by numeric bounds computed from the data it shows (the
 highlighted features, or every feature of the chosen layers), or copied from the scene being
@@ -17,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from layers.briefing.storyboard import PassageRef, Scene, Storyboard
+from layers.briefing.storyboard import PassageRef, Scene, Storyboard, date_problem
 from layers.data.catalog import Catalog, bounds_around
 
 Bounds = tuple[float, float, float, float]
@@ -82,6 +83,21 @@ def with_notes(storyboard: Storyboard, index: int, notes: str) -> Storyboard:
                          dataclasses.replace(storyboard.scenes[index], notes=notes))
 
 
+def with_date(storyboard: Storyboard, index: int, date: str | None) -> Storyboard:
+    """The storyboard with scene `index` dated `date` (None: undated); everything else
+    unchanged. ValueError for a date that is not a schema date."""
+    _check_index(storyboard, index)
+    _check_date(date)
+    return replace_scene(storyboard, index,
+                         dataclasses.replace(storyboard.scenes[index], date=date))
+
+
+def _check_date(date: str | None) -> None:
+    problem = None if date is None else date_problem(date)
+    if problem is not None:
+        raise ValueError(f"scene date {problem}")
+
+
 def scene_from_view(
     title: str,
     bounds: Bounds,
@@ -89,12 +105,15 @@ def scene_from_view(
     highlight: Sequence[str],
     passages: Sequence[PassageRef],
     notes: str,
+    date: str | None = None,
 ) -> Scene:
-    """A scene built in the UI: numeric bounds, no feature frame, no extra citations.
+    """A scene built in the UI: numeric bounds, no feature frame, no extra citations, and the
+    date the builder gave it (None: undated; ValueError for one that is not a schema date).
 
     The passages' own [n] markers still supply its citations (`scene_citations`), so a quoted
     sentence never appears without the reference the article gives for it.
     """
+    _check_date(date)
     return Scene(
         title=title,
         bounds=tuple(float(value) for value in bounds),
@@ -104,6 +123,7 @@ def scene_from_view(
         passages=tuple(passages),
         citations=(),
         notes=notes,
+        date=date,
     )
 
 

@@ -30,6 +30,7 @@ from layers.briefing.edit import (
     move_scene,
     remove_scene,
     scene_from_view,
+    with_date,
     with_notes,
 )
 from layers.briefing.storyboard import (
@@ -38,6 +39,7 @@ from layers.briefing.storyboard import (
     Scene,
     Storyboard,
     StoryboardIssue,
+    date_problem,
     load_storyboard,
     parse_storyboard,
 )
@@ -53,6 +55,16 @@ this is not a storyboard, and parsing it would only hold up the page."""
 URL_PARAMS = ("scene", "briefing")
 """The query parameters the Briefing page owns: it deletes them when they are no longer wanted."""
 NO_TITLE = "Give the scene a title."
+
+
+def typed_date(text: str) -> tuple[str | None, str | None]:
+    """A date typed into the builder: (the date, None), (None, None) for an empty box (no
+    date), or (None, what is wrong) in the words the storyboard loader uses."""
+    value = text.strip()
+    if not value:
+        return None, None
+    problem = date_problem(value)
+    return (None, f"The date {problem}.") if problem else (value, None)
 
 
 def available_briefings(directory: Path) -> dict[str, Path]:
@@ -112,6 +124,8 @@ class BuilderForm:
     sentences: Mapping[str, Sequence[int]] = field(default_factory=dict)
     """Chosen sentence indexes by paragraph id; only paragraphs in `paragraphs` count."""
     notes: str = ""
+    date: str = ""
+    """The new scene's date as typed (`typed_date` reads it); empty for none."""
 
     def passages(self) -> tuple[PassageRef, ...]:
         """The chosen sentences, paragraph by paragraph in the order picked, each in text order."""
@@ -119,9 +133,11 @@ class BuilderForm:
                      for sentence in sorted(self.sentences.get(pid, ())))
 
     def cleared(self) -> BuilderForm:
-        """The form once its scene is added: ready for the next scene's title, passages and notes,
-        while the layers, highlight and frame stay (the next scene is often a close neighbour)."""
-        return dataclasses.replace(self, title="", paragraphs=(), sentences={}, notes="")
+        """The form once its scene is added: ready for the next scene's title, date, passages and
+        notes, while the layers, highlight and frame stay (the next scene is often a close
+        neighbour; a date carried over unseen would change what its map draws)."""
+        return dataclasses.replace(self, title="", paragraphs=(), sentences={}, notes="",
+                                   date="")
 
 
 def _problems_heading(name: str) -> str:
@@ -153,6 +169,8 @@ class Session:
     """What could not be used in the address the page was opened with."""
     upload_error: str | None = None
     builder_error: str | None = None
+    date_error: str | None = None
+    """Why the date last typed for the scene on show was not taken (its date is unchanged)."""
     builder_open: bool = False
     """The builder stays unfolded once used: every builder action reruns the page, which must
     not fold away what the user is working in."""
@@ -219,8 +237,9 @@ class Session:
         return self.board.scenes[self.index] if self.board.scenes else None
 
     def go(self, target: int) -> Session:
-        """Show scene `target`, stopping at the first and the last."""
-        return dataclasses.replace(self, index=self._clamp(self.board, target))
+        """Show scene `target`, stopping at the first and the last (a date refused for the scene
+        that was on show is no longer the matter)."""
+        return dataclasses.replace(self, index=self._clamp(self.board, target), date_error=None)
 
     def url_params(self) -> dict[str, str]:
         """The address that reopens the scene on show; none while there is no scene."""
@@ -262,6 +281,18 @@ class Session:
             return self.builder_used()
         return self.builder_used()._use(with_notes(self.board, at, notes), at)
 
+    def save_date(self, at: int, text: str) -> Session:
+        """A new date for scene `at` as typed (empty: undated), which stays on show; a date that
+        is not one leaves the scene's date as it was and says why."""
+        if not self._has(at):
+            return self.builder_used()
+        date, problem = typed_date(text)
+        if problem is not None:
+            return dataclasses.replace(self.builder_used(), date_error=problem)
+        if date == self.board.scenes[at].date:
+            return dataclasses.replace(self.builder_used(), date_error=None)
+        return self.builder_used()._use(with_date(self.board, at, date), at)
+
     # --- the builder: a new scene -------------------------------------------------------------
 
     def following_layers(self) -> tuple[str, ...] | None:
@@ -289,12 +320,15 @@ class Session:
         title = form.title.strip()
         bounds, reason = builder_frame(form.frame, catalog, form.highlight, form.layers,
                                        self.current)
+        date, date_wrong = typed_date(form.date)
+        if date_wrong:
+            reason = date_wrong
         if not title:
             reason = NO_TITLE
         if reason or bounds is None:
             return dataclasses.replace(used, builder_error=reason), form
         scene = scene_from_view(title, bounds, form.layers, form.highlight, form.passages(),
-                                form.notes)
+                                form.notes, date)
         at = self.index + 1 if self.board.scenes else 0
         added = used._use(add_scene(self.board, scene, at=at), at)
         return dataclasses.replace(added, builder_error=None), form.cleared()
@@ -314,7 +348,7 @@ class Session:
     def _use(self, board: Storyboard, index: int, *, edited: bool = True) -> Session:
         """`board` as the working storyboard, showing scene `index` clamped to its scenes."""
         return dataclasses.replace(self, board=board, index=self._clamp(board, index),
-                                   edited=edited, revision=self.revision + 1)
+                                   edited=edited, revision=self.revision + 1, date_error=None)
 
     def _has(self, at: int) -> bool:
         return 0 <= at < len(self.board.scenes)

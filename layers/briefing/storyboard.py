@@ -9,18 +9,29 @@ is skipped only when it has no usable map frame.
 
 Passages are references (paragraph id + 0-based sentence index), never retyped text, so a scene
 always quotes the article exactly as `layers/article.py` parses it.
+
+A scene may carry a `date` (a schema date: a day, a month, a year or a range, as
+`layers.data.schema.date_span` reads it). Its map then shows the features as they stood on the
+last day that date covers (`scene_day`), and `scene_features` is what it draws: the one rule
+the Briefing page and both handouts share.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
+
 from layers import CONTENT_DIR
 from layers.data.article import Article
-from layers.data.catalog import Catalog, bounds_around
+from layers.data.catalog import Catalog, Layer, bounds_around
+from layers.data.events import valid_on
+from layers.data.schema import DATE_FORMS, date_span
+from layers.html.card import readable_date
 
 BRIEFINGS_DIR = CONTENT_DIR / "briefings"
 DEFAULT_STORYBOARD: Path = BRIEFINGS_DIR / "default.json"
@@ -29,7 +40,8 @@ UNTITLED = "Untitled briefing"
 Bounds = tuple[float, float, float, float]
 
 _TOP_KEYS = ("title", "description", "scenes")
-_SCENE_KEYS = ("title", "frame", "layers", "highlight", "passages", "citations", "notes")
+_SCENE_KEYS = ("title", "date", "frame", "layers", "highlight", "passages", "citations",
+               "notes")
 _FRAME_KEYS = ("features", "bounds")
 _PASSAGE_KEYS = ("paragraph", "sentence")
 
@@ -54,6 +66,9 @@ class Scene:
     passages: tuple[PassageRef, ...]
     citations: tuple[int, ...]  # extra references as written; passage markers are added on top
     notes: str
+    date: str | None = None
+    """A schema date (`2022-09-13`, `2020-11`, `2021`, `2022-09-12/2022-09-14`) as written, or
+    None: an undated scene draws every feature of every date."""
 
 
 @dataclass(frozen=True)
@@ -161,8 +176,11 @@ def storyboard_to_json(storyboard: Storyboard) -> str:
             if scene.frame_features
             else {"bounds": list(scene.bounds)}
         )
+        written: dict[str, object] = {"title": scene.title}
+        if scene.date is not None:
+            written["date"] = scene.date
         scenes.append({
-            "title": scene.title,
+            **written,
             "frame": frame,
             "layers": list(scene.layers),
             "highlight": list(scene.highlight),
@@ -174,6 +192,77 @@ def storyboard_to_json(storyboard: Storyboard) -> str:
     document = {"title": storyboard.title, "description": storyboard.description,
                 "scenes": scenes}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def date_problem(value: object) -> str | None:
+    """What is wrong with a scene date, phrased to follow the field's name; None when it is a
+    schema date. One wording for a file's date and a date typed into the builder."""
+    if isinstance(value, str) and date_span(value) is not None:
+        return None
+    shown = f"“{value}”" if isinstance(value, str) else _describe(value)
+    return f"{shown} is not a date: write {DATE_FORMS}"
+
+
+def scene_day(scene: Scene) -> datetime.date | None:
+    """The day a scene's map shows: the last day its date covers ("2020-11" → 30 November 2020,
+    "2022-09-12/2022-09-14" → 14 September 2022, "2021" → 31 December 2021), so the map shows
+    what the scene's moment had led to; None for an undated scene (every feature drawn)."""
+    span = date_span(scene.date) if scene.date is not None else None
+    return span[1] if span is not None else None
+
+
+def scene_date_line(scene: Scene) -> str | None:
+    """A scene's date in words, as precise as it is written and no more, and the day its map
+    shows when that is not the same thing: "November 2020 · map as of 30 November 2020",
+    "13 September 2022"; None for an undated scene."""
+    day = scene_day(scene)
+    if day is None or scene.date is None:
+        return None
+    words = readable_date(scene.date)
+    if scene.date == day.isoformat():
+        return words
+    return f"{words} · map as of {readable_date(day.isoformat())}"
+
+
+@dataclass(frozen=True)
+class SceneFeatures:
+    """What a scene's map draws, as of its day (`scene_features`)."""
+
+    day: datetime.date | None
+    layers: tuple[tuple[Layer, gpd.GeoDataFrame], ...]
+    """Each of the scene's layers, in registry order, with its features that stood on the day."""
+    hidden: tuple[str, ...]
+    """The features of those layers that did not stand on the day, in layer order."""
+    highlight: tuple[str, ...]
+    """The scene's highlighted features that stood on the day, in the scene's order."""
+
+    @property
+    def shown(self) -> frozenset[str]:
+        """The ids of every feature drawn in the scene's layers."""
+        return frozenset(ident for _, rows in self.layers for ident in rows["id"])
+
+
+def scene_features(scene: Scene, catalog: Catalog) -> SceneFeatures:
+    """The features a scene draws as of its day (`scene_day`): those of its layers and its
+    highlights for which `layers.data.events.valid_on` holds; a feature without dates always
+    stands, and an undated scene draws everything. The Briefing page, the HTML handout and the
+    PDF all draw from this, so the three cannot disagree about a scene's map."""
+    day = scene_day(scene)
+    layers = []
+    hidden: list[str] = []
+    for layer in catalog.layers:
+        if layer.id not in scene.layers:
+            continue
+        rows = layer.features
+        if day is not None:
+            stood = [valid_on(row._asdict(), day) for row in rows.itertuples(index=False)]
+            hidden.extend(ident for ident, kept in zip(rows["id"], stood, strict=True)
+                          if not kept)
+            rows = rows[stood]
+        layers.append((layer, rows))
+    highlight = tuple(fid for fid in scene.highlight
+                      if day is None or valid_on(catalog.feature(fid).properties, day))
+    return SceneFeatures(day, tuple(layers), tuple(hidden), highlight)
 
 
 def passage_text(ref: PassageRef, article: Article) -> str:
@@ -249,6 +338,11 @@ def _parse_scene(
         problem = "is missing" if given_title is None else "must be a non-empty string"
         issues.add("title", f"{problem}; “{title}” used")
 
+    date = raw.get("date")
+    if date is not None and (problem := date_problem(date)) is not None:
+        issues.add("date", f"{problem}; the scene is left undated")
+        date = None
+
     frame = _parse_frame(raw.get("frame"), catalog, issues)
     layer_ids = _id_list(raw, "layers", "layer", lambda i: _has_layer(catalog, i), issues)
     highlight = _id_list(raw, "highlight", "feature", lambda i: _has_feature(catalog, i), issues)
@@ -261,7 +355,14 @@ def _parse_scene(
     if frame is None:
         return None
     bounds, frame_features = frame
-    return Scene(title, bounds, frame_features, layer_ids, highlight, passages, citations, notes)
+    scene = Scene(title, bounds, frame_features, layer_ids, highlight, passages, citations, notes,
+                  date)
+    day = scene_day(scene)
+    for fid in highlight:
+        if day is not None and not valid_on(catalog.feature(fid).properties, day):
+            issues.add("highlight", f'"{fid}" did not stand on {readable_date(day.isoformat())}, '
+                       "the day the scene's map shows; kept, but not drawn")
+    return scene
 
 
 def _parse_frame(
@@ -418,3 +519,13 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _describe(value: object) -> str:
+    """A JSON value that should have been a date string, named for a message."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"{value} (a number, not a string in quotes)"
+    kind = {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return kind
