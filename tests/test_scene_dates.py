@@ -13,15 +13,20 @@ and one dated December 2020 does not.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 
 import pytest
 import streamlit as st
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 import layers
 import views.common
+from layers.briefing import export_pdf as pdf_module
 from layers.briefing.edit import FRAME_HIGHLIGHT, scene_from_view, with_date
+from layers.briefing.export_html import export_html
+from layers.briefing.export_pdf import export_pdf
 from layers.briefing.session import BuilderForm, Session
 from layers.briefing.storyboard import (
     DEFAULT_STORYBOARD,
@@ -228,6 +233,66 @@ def test_a_new_scene_takes_the_builder_date_and_a_bad_one_adds_nothing(real_cata
     assert len(refused.board.scenes) == 1
     assert refused.builder_error.startswith("The date “2020-12-32” is not a date")
     assert kept.date == "2020-12-32"  # the fields stay, to be corrected
+
+
+# --- the handouts --------------------------------------------------------------------------------
+
+def handout_payload(page: str) -> dict:
+    start = page.index('<script type="application/json" id="briefing-data">')
+    return json.loads(page[page.index(">", start) + 1:page.index("</script>", start)])
+
+
+def test_the_html_handout_shows_each_scene_date_and_draws_as_of_it(
+        october_and_december, real_catalog, article):
+    page = export_html(october_and_december, real_catalog, article)
+    assert ('<h2>Before the handovers</h2>\n<p class="scene-date">October 2020 · map as of '
+            "31 October 2020</p>") in page
+    assert ('<h2>After the handovers</h2>\n<p class="scene-date">December 2020 · map as of '
+            "31 December 2020</p>") in page
+    october, december = handout_payload(page)["scenes"]
+    # The page script leaves out each scene's `hidden` features and their labels.
+    assert not HANDED_OVER_NOV_DEC_2020 & set(october["hidden"])
+    assert set(december["hidden"]) >= HANDED_OVER_NOV_DEC_2020
+    drawn = {item["id"] for item in handout_payload(page)["layers"]["nagorno-karabakh"]}
+    assert drawn >= HANDED_OVER_NOV_DEC_2020  # every feature travels once, by id
+    assert "layerGroup(id, scene.hidden)" in page
+
+
+def test_an_undated_scene_has_no_date_line_and_hides_nothing(real_catalog, article):
+    undated, _ = parse_storyboard(board(raw_scene()), real_catalog, article)
+    page = export_html(undated, real_catalog, article)
+    assert 'class="scene-date"' not in page
+    assert handout_payload(page)["scenes"][0]["hidden"] == []
+
+
+def test_the_pdf_shows_each_scene_date(october_and_december, real_catalog, article):
+    reader = PdfReader(io.BytesIO(export_pdf(october_and_december, real_catalog, article)))
+    title_page = normalised(reader.pages[0].extract_text())
+    assert "1. Before the handovers · October 2020" in title_page
+    assert "2. After the handovers · December 2020" in title_page
+    october, december = (normalised(reader.pages[n].extract_text()) for n in (1, 2))
+    assert "Scene 1 of 2 · October 2020 · map as of 31 October 2020" in october
+    assert "Scene 2 of 2 · December 2020 · map as of 31 December 2020" in december
+
+
+def test_the_pdf_draws_each_scene_as_of_its_day(monkeypatch, october_and_december,
+                                                real_catalog, article):
+    """What each scene's map draws, recorded as the PDF draws it."""
+    drawn: list[list[object]] = []
+    original = pdf_module._draw_map
+
+    def draw_map(figure, scene, catalog, basemap):
+        drawn.append([])
+        original(figure, scene, catalog, basemap)
+
+    monkeypatch.setattr(pdf_module, "_draw_map", draw_map)
+    monkeypatch.setattr(pdf_module, "_draw_feature",
+                        lambda axes, geometry, *args, **kwargs: drawn[-1].append(geometry.wkb))
+    export_pdf(october_and_december, real_catalog, article)
+    districts = {fid: real_catalog.feature(fid).geometry.wkb for fid in HANDED_OVER_NOV_DEC_2020}
+    october, december = (set(geometries) for geometries in drawn)
+    assert set(districts.values()) <= october
+    assert not set(districts.values()) & december
 
 
 # --- the Briefing page ---------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from layers.briefing.storyboard import (
     Storyboard,
     passage_text,
     scene_citations,
+    scene_date_line,
+    scene_features,
     used_feature_ids,
     used_layer_ids,
 )
@@ -126,6 +128,7 @@ def _scene(scene: Scene, catalog: Catalog, article: Article) -> dict[str, object
     legend = [entry for lid in scene.layers for entry in catalog.layer(lid).legend_entries()]
     return {
         "title": scene.title,
+        "date": scene_date_line(scene),
         "passages": [{"text": passage_text(ref, article),
                       "number": article.paragraph(ref.paragraph).number}
                      for ref in scene.passages],
@@ -214,7 +217,9 @@ def _rewrite(source: str, rewrites: tuple[tuple[str, str, int], ...], path: Path
 
 
 def _map_data(storyboard: Storyboard, catalog: Catalog) -> dict:
-    """What the page script draws: basemap, the used layers, highlights, and each scene's view."""
+    """What the page script draws: basemap, the used layers, highlights, and each scene's view:
+    its frame, its layers, the features of them that did not stand on its day (`hidden`, left
+    out with their labels) and its highlights that did (`scene_features`)."""
     basemap = [
         {"geojson": json.loads((BASEMAP_DIR / f"{stem}.geojson").read_text(encoding="utf-8")),
          "style": style}
@@ -226,14 +231,15 @@ def _map_data(storyboard: Storyboard, catalog: Catalog) -> dict:
     for fid in used_feature_ids(storyboard):
         layer, props, geometry = catalog.feature(fid)
         highlights[fid] = _highlight_items(layer, props, geometry)
-    scenes = [
-        {
+    scenes = []
+    for scene in storyboard.scenes:
+        drawn = scene_features(scene, catalog)
+        scenes.append({
             "bounds": [[scene.bounds[1], scene.bounds[0]], [scene.bounds[3], scene.bounds[2]]],
             "layers": [lid for lid in layer_ids if lid in scene.layers],
-            "highlight": list(scene.highlight),
-        }
-        for scene in storyboard.scenes
-    ]
+            "hidden": list(drawn.hidden),
+            "highlight": list(drawn.highlight),
+        })
     return {"basemap": basemap, "layers": layers, "highlights": highlights, "scenes": scenes,
             "labels": _labels(storyboard, catalog, layer_ids), "fitMaxZoom": FIT_MAX_ZOOM}
 
@@ -243,13 +249,14 @@ def _item(geometry: BaseGeometry, options: dict[str, object], radius: float, nam
 
 
 def _layer_items(layer: Layer) -> list[dict]:
-    """Every feature of a layer with the path options the dashboard map uses for it."""
+    """Every feature of a layer, by id (a dated scene leaves some out), with the path options
+    the dashboard map uses for it."""
     items = []
     for row in layer.features.itertuples(index=False):
         style = layer.style_for(row.category)
         point = row.geometry.geom_type == "Point"
-        items.append(_item(row.geometry, path_options(style, row.precision, point), style.radius,
-                           attributed_name(row._asdict())))
+        items.append({"id": row.id, **_item(row.geometry, path_options(style, row.precision, point),
+                                            style.radius, attributed_name(row._asdict()))})
     return items
 
 

@@ -42,10 +42,19 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from layers.briefing.export_html import scene_count
-from layers.briefing.storyboard import Scene, Storyboard, passage_text, scene_citations
+from layers.briefing.storyboard import (
+    Scene,
+    SceneFeatures,
+    Storyboard,
+    passage_text,
+    scene_citations,
+    scene_date_line,
+    scene_features,
+)
 from layers.data.article import Article
 from layers.data.catalog import Catalog, Layer, Style
 from layers.data.schema import attributed_name
+from layers.html.card import readable_date
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.labels import (
     LINE,
@@ -116,7 +125,9 @@ def _title_page(storyboard: Storyboard, article: Article) -> Figure:
     if storyboard.description:
         blocks.append(_Block(storyboard.description, size=1.15, gap_before=1.0))
     blocks.append(_Block(scene_count(len(storyboard.scenes)), size=1.2, bold=True, gap_before=1.5))
-    blocks.extend(_Block(f"{number}. {scene.title}", size=1.1, gap_before=0.3)
+    blocks.extend(_Block(f"{number}. {scene.title}"
+                         + (f" · {readable_date(scene.date)}" if scene.date else ""),
+                         size=1.1, gap_before=0.3)
                   for number, scene in enumerate(storyboard.scenes, start=1))
     blocks.append(_Block(
         "Every quotation is an exact sentence of the article, given with its paragraph "
@@ -134,7 +145,9 @@ def _scene_page(number: int, total: int, scene: Scene, catalog: Catalog, article
                 basemap: dict[str, gpd.GeoDataFrame]) -> Figure:
     figure = _page()
     top = 1 - MARGIN_IN / PAGE_IN[1]
-    figure.text(MARGIN_IN / PAGE_IN[0], top, f"Scene {number} of {total}", fontsize=9,
+    dated = scene_date_line(scene)
+    figure.text(MARGIN_IN / PAGE_IN[0], top,
+                f"Scene {number} of {total}" + (f"  ·  {dated}" if dated else ""), fontsize=9,
                 color="#555555", va="top")
     _flow(figure, [_Block(scene.title, size=1.0, bold=True)], MARGIN_IN / PAGE_IN[0],
           TEXT_RIGHT, top=top - 0.025, bottom=0.85, body_pt=17.0)
@@ -282,7 +295,8 @@ def _width(text: str, key: tuple) -> float:
 
 def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
               basemap: dict[str, gpd.GeoDataFrame]) -> None:
-    """The scene's map: basemap, its layers in registry order, then the highlighted features."""
+    """The scene's map: basemap, its layers in registry order, then the highlighted features,
+    each as it stood on the scene's day (`scene_features`)."""
     axes = figure.add_axes(MAP_BOX)
     box = _view_box(scene.bounds, MAP_BOX[2] * PAGE_IN[0], MAP_BOX[3] * PAGE_IN[1])
     minx, miny, maxx, maxy = box
@@ -301,16 +315,16 @@ def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
             _plot(axes, geometries, face="none", edge=str(style["color"]),
                   width=float(style["weight"]) * PX_TO_PT)
 
-    shown = [layer for layer in catalog.layers if layer.id in scene.layers]
-    for layer in shown:
-        for row in layer.features.itertuples(index=False):
+    drawn = scene_features(scene, catalog)
+    for layer, rows in drawn.layers:
+        for row in rows.itertuples(index=False):
             _draw_feature(axes, row.geometry, layer.style_for(row.category), row.precision, box)
-    for fid in scene.highlight:
+    for fid in drawn.highlight:
         layer, props, geometry = catalog.feature(fid)
         style = layer.style_for(props["category"])
         _draw_feature(axes, geometry, style, props["precision"], box, halo=True)
-    _legend(axes, shown)
-    _place_labels(figure, axes, _scene_labels(scene, catalog, shown), box)
+    _legend(axes, [layer for layer, _ in drawn.layers])
+    _place_labels(figure, axes, _scene_labels(drawn, catalog), box)
     axes.set_xlabel("")
     axes.set_ylabel("")
     figure.text(MAP_BOX[0], MAP_BOX[1] - 0.02,
@@ -442,13 +456,16 @@ def _is_area(geometry: BaseGeometry) -> bool:
 # --- labels -----------------------------------------------------------------------------------
 
 
-def _scene_labels(scene: Scene, catalog: Catalog, shown: list[Layer]) -> list[Label]:
+def _scene_labels(drawn: SceneFeatures, catalog: Catalog) -> list[Label]:
     """The labels a scene's map may carry, as on screen (`layers.map.labels`): countries, seas
-    and Lake Sevan, the names of its layers' places and lines, its highlighted features first."""
+    and Lake Sevan, the names of its layers' places and lines that it draws, its highlighted
+    features first."""
     labels = list(cached_base_labels(catalog))
-    for layer in shown:
-        labels.extend(cached_layer_labels(layer))
-    for fid in scene.highlight:
+    shown = drawn.shown
+    for layer, _ in drawn.layers:
+        labels.extend(label for label in cached_layer_labels(layer)
+                      if label.feature is None or label.feature in shown)
+    for fid in drawn.highlight:
         layer, props, geometry = catalog.feature(fid)
         label = highlight_label(layer, props, geometry)
         if label is not None:

@@ -37,11 +37,24 @@
   // a layer's names with its layer, a highlighted feature's before all others.
   var labels = CbmLabels.attach(map, data.labels.options);
   labels.layer(data.labels.base).addTo(map);
+  // A layer as one scene draws it: without the features that did not stand on the scene's day
+  // (its `hidden`) and their labels. Drawn when first shown, and kept for every scene that
+  // leaves out the same ones (all undated scenes share the whole layer).
   var groups = {};
-  Object.keys(data.layers).forEach(function (id) {
-    groups[id] = L.layerGroup(data.layers[id].map(function (item) { return draw(item, true); }));
-    groups[id].addLayer(labels.layer(data.labels.layers[id] || []));
-  });
+  function layerGroup(id, hidden) {
+    function stood(item) { return hidden.indexOf(item.id) < 0; }
+    var items = data.layers[id].filter(stood);
+    var gone = data.layers[id].filter(function (item) { return !stood(item); });
+    var key = [id].concat(gone.map(function (item) { return item.id; })).join(" ");
+    if (!groups[key]) {
+      var names = (data.labels.layers[id] || []).filter(function (label) {
+        return !label.feature || hidden.indexOf(label.feature) < 0;
+      });
+      groups[key] = L.layerGroup(items.map(function (item) { return draw(item, true); }));
+      groups[key].addLayer(labels.layer(names));
+    }
+    return groups[key];
+  }
   var highlights = {};
   Object.keys(data.highlights).forEach(function (id) {
     highlights[id] = data.highlights[id].map(function (item, i) { return draw(item, i > 0); });
@@ -57,7 +70,7 @@
     n = Math.max(1, Math.min(total, n));
     var scene = data.scenes[n - 1];
     shown.clearLayers();
-    scene.layers.forEach(function (id) { shown.addLayer(groups[id]); });
+    scene.layers.forEach(function (id) { shown.addLayer(layerGroup(id, scene.hidden)); });
     scene.highlight.forEach(function (id) {
       highlights[id].forEach(function (layer) { shown.addLayer(layer); });
     });
