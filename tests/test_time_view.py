@@ -13,8 +13,15 @@ from layers.data.events import DateSource, Event, load_events
 from layers.data.tables import Filters, filter_features
 from layers.html.event_card import build_event_card, event_card_html
 from layers.map.geo_files import period_documents, periods, write_map_files
+from layers.map.mapview import outlined_places
 from layers.map.state import parse_view, view_params
-from layers.map.timeline import SELECTION, clicked_event, timeline_chart, timeline_frame
+from layers.map.timeline import (
+    SELECTION,
+    clicked_event,
+    split_day,
+    timeline_chart,
+    timeline_frame,
+)
 from tests.test_map_page import GEO_FILE, component_args, fresh_caches, run_map  # noqa: F401
 
 LAYERS = ("borders", "nagorno-karabakh")
@@ -123,6 +130,24 @@ def test_the_strip_has_a_mark_per_event_and_a_selection_by_id():
     assert clicked_event(None) is None
 
 
+def test_decades_of_events_split_the_strip_so_recent_weeks_are_not_squeezed():
+    events = [demo_event("war", date="1992"), *(demo_event(f"e{i}", date=f"2022-0{i}")
+                                                  for i in range(1, 8))]
+    assert split_day(events) == datetime.date(2020, 1, 1)
+    assert split_day(events[1:]) is None  # all recent: one even scale
+    spec = timeline_chart(events).to_dict()
+    domains = [layer["encoding"]["x"].get("scale", {}).get("domain") for layer in spec["layer"]
+               if "scale" in layer.get("encoding", {}).get("x", {})]
+    assert domains == [["1991-01-01", "2020-01-01", "2022-11-28"]]  # once, three-piece
+
+
+def test_an_events_outline_leaves_out_whole_countries_when_towns_are_named():
+    catalog = load_catalog()
+    places = [catalog.feature(i) for i in ("armenia", "goris", "jermuk")]
+    assert [p.properties["id"] for p in outlined_places(places)] == ["goris", "jermuk"]
+    assert outlined_places(places[:1]) == places[:1]
+
+
 def test_the_event_card_says_when_how_precisely_and_from_what_escaped():
     catalog = load_catalog()
     html = event_card_html(build_event_card(demo_event(), load_article(), catalog))
@@ -140,10 +165,7 @@ def test_every_real_event_has_a_card():
 
 
 def test_selecting_an_event_opens_its_card_and_outlines_its_places():
-    events = load_events()
-    if not events:
-        pytest.skip("no events.json yet")
-    event = next(e for e in events if e.places)
+    event = next(e for e in load_events() if e.places)
     at = run_map({"event": event.id})
     assert not at.exception
     cards = [m.value for m in at.sidebar.markdown if "event-card" in m.value]

@@ -23,6 +23,7 @@ from layers.map.mapview import (
     layer_groups,
     legend_group,
     mostly_outside,
+    outlined_places,
     selection_group,
     tile_group,
     view_box,
@@ -204,7 +205,9 @@ fmap = base_map(*opening, geo, frame=frame)
 groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
-outlined = [selected] if selected is not None else list(event.places) if event else []
+outlined = [selected] if selected is not None else [
+    place.properties["id"] for place in outlined_places([cat.feature(i) for i in event.places])
+] if event else []
 for ident in outlined:
     chosen = cat.feature(ident)
     groups_to_add.append(selection_group(ident, chosen.layer.id, chosen.geometry, geo, day))

@@ -144,7 +144,7 @@ def timeline_strip(events: Sequence[Event], on_event: Callable[[str | None], Non
         st.caption("No event falls in the dates shown.")
         return
     chart = timeline_chart(events, st.session_state.get("event"), map_day())
-    picked = st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
+    picked = st.altair_chart(chart, on_select="rerun", key="timeline", width="stretch")
     ident = clicked_event(picked)
     if ident != st.session_state.get("timeline-pick"):
         st.session_state["timeline-pick"] = ident

@@ -60,9 +60,12 @@ def build_event_card(event: Event, article: Article, catalog: Catalog) -> EventC
             continue  # validate_events reports an unknown place
     source_names = tuple(str(catalog.sources.get(s, {"name": s})["name"]) for s in event.sources)
     said = event.date_source
+    where = said.describe()
+    if said.kind == "source":  # a registered page or statement: by its name, not its id
+        where = str(catalog.sources.get(str(said.ref), {"name": where})["name"])
     return EventCard(
         id=event.id, title=event.title, kind=event.kind, date=readable_date(event.date),
-        precision=event.precision, date_source=f"{said.describe()}: “{said.words}”",
+        precision=event.precision, date_source=f"{where}: “{said.words}”",
         description=event.description, reported_by=event.reported_by,
         passages=tuple(passages),
         references=tuple(article.reference(n) for n in sorted(set(cited))),

@@ -19,7 +19,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
-from layers.data.catalog import Bounds, Layer, bounds_around, geometry_kind
+from layers.data.catalog import Bounds, Feature, Layer, bounds_around, geometry_kind
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
 from layers.map.geo_files import BASEMAP, LEGEND, GeoFiles
@@ -324,6 +324,15 @@ def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
     SelectionHalo(geo.url(layer_id, day), feature_id, options, SELECTION.radius,
                   pane).add_to(group)
     return group
+
+
+def outlined_places(places: Sequence[Feature]) -> list[Feature]:
+    """Which of an event's places get the selection outline: all of them, except that a whole
+    country is left unoutlined when finer places are listed too (the fighting of September
+    2022 concerns Armenia and Azerbaijan and a dozen towns; outlining both countries would bury
+    the towns). The map still frames them all."""
+    finer = [place for place in places if place.properties.get("category") != "country"]
+    return finer or list(places)
 
 
 def selection_halo(kind: str) -> tuple[dict[str, object], str]:
