@@ -40,7 +40,7 @@ from layers.briefing.storyboard import (
     scene_features,
     storyboard_to_json,
 )
-from layers.data.events import valid_on
+from layers.data.events import load_events, valid_on
 from layers.html.markup import markdown_literal
 
 HANDED_OVER_NOV_DEC_2020 = {"agdam-district", "kalbajar-district", "lachin-district"}
@@ -295,6 +295,24 @@ def test_the_pdf_draws_each_scene_as_of_its_day(monkeypatch, october_and_decembe
     assert not set(districts.values()) & december
 
 
+# --- the default storyboard ---------------------------------------------------------------------
+
+def test_the_default_storyboard_dates_its_scenes_about_a_moment_by_the_events(default_board):
+    """A dated scene of the default storyboard carries the date of an event in
+    geodata/events.json, which says where that date comes from; the scenes about a route or a
+    trend rather than a moment stay undated."""
+    events = load_events()
+    if not events:
+        pytest.skip("geodata/events.json is not there yet")
+    event_dates = {event.date for event in events}
+    dated_scenes = [scene for scene in default_board.scenes if scene.date is not None]
+    assert len(dated_scenes) >= 3
+    for scene in dated_scenes:
+        assert scene.date in event_dates, (scene.title, scene.date)
+    first = default_board.scenes[0]
+    assert scene_day(first) == datetime.date(2022, 9, 14)  # the fighting's last day
+
+
 # --- the Briefing page ---------------------------------------------------------------------------
 
 @pytest.fixture
@@ -321,6 +339,19 @@ def map_groups(at: AppTest) -> str:
     """The scene's layer and highlight groups as sent to the map component."""
     (component,) = at.get("component_instance")
     return json.loads(component.proto.json_args)["feature_group"]
+
+
+def test_the_page_draws_a_dated_scene_from_the_layer_file_of_its_day(fresh_caches,
+                                                                     default_board):
+    first = default_board.scenes[0]
+    assert first.date is not None and "nagorno-karabakh" in first.layers
+    at = open_briefing()
+    files = views.common.geo_files()  # the files the page wrote, with each layer's periods
+    groups = map_groups(at)
+    assert files.url("nagorno-karabakh", scene_day(first)) in groups
+    assert files.url("nagorno-karabakh") not in groups  # not the file of every date
+    captions = [caption.value for caption in at.main.caption]
+    assert markdown_literal(scene_date_line(first)) in captions
 
 
 def test_dating_a_scene_on_the_page_sends_the_layer_as_it_stood(fresh_caches, default_board):
