@@ -13,7 +13,7 @@ from layers.data.events import DateSource, Event, load_events
 from layers.data.tables import Filters, filter_features
 from layers.html.event_card import build_event_card, event_card_html
 from layers.map.geo_files import period_documents, periods, write_map_files
-from layers.map.mapview import outlined_places
+from layers.map.mapview import event_focus
 from layers.map.state import parse_view, view_params
 from layers.map.timeline import (
     SELECTION,
@@ -141,11 +141,11 @@ def test_decades_of_events_split_the_strip_so_recent_weeks_are_not_squeezed():
     assert domains == [["1991-01-01", "2020-01-01", "2022-11-28"]]  # once, three-piece
 
 
-def test_an_events_outline_leaves_out_whole_countries_when_towns_are_named():
+def test_an_event_frames_and_outlines_its_towns_and_routes_not_whole_countries():
     catalog = load_catalog()
     places = [catalog.feature(i) for i in ("armenia", "goris", "jermuk")]
-    assert [p.properties["id"] for p in outlined_places(places)] == ["goris", "jermuk"]
-    assert outlined_places(places[:1]) == places[:1]
+    assert [p.properties["id"] for p in event_focus(places)] == ["goris", "jermuk"]
+    assert event_focus(places[:1]) == places[:1]  # only an area: the area
 
 
 def test_the_event_card_says_when_how_precisely_and_from_what_escaped():

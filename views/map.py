@@ -18,12 +18,12 @@ from layers.map.mapview import (
     Camera,
     base_map,
     camera_for_bounds,
+    event_focus,
     fresh_camera,
     initial_camera,
     layer_groups,
     legend_group,
     mostly_outside,
-    outlined_places,
     selection_group,
     tile_group,
     view_box,
@@ -95,9 +95,10 @@ def select_event(event_id: str | None) -> None:
     places = [cat.feature(ident) for ident in event.places]
     for place in places:
         st.session_state[f"layer:{place.layer.id}"] = True
-    if places:
+    focus = event_focus(places)
+    if focus:
         st.session_state.camera = fresh_camera(
-            camera_for_bounds(bounds_around(place.geometry for place in places)),
+            camera_for_bounds(bounds_around(place.geometry for place in focus)),
             st.session_state.camera)
 
 
@@ -206,7 +207,7 @@ groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 outlined = [selected] if selected is not None else [
-    place.properties["id"] for place in outlined_places([cat.feature(i) for i in event.places])
+    place.properties["id"] for place in event_focus([cat.feature(i) for i in event.places])
 ] if event else []
 for ident in outlined:
     chosen = cat.feature(ident)

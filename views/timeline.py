@@ -9,12 +9,13 @@ State lives in `st.session_state`: `time-mode` (every date, as of a day, or betw
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from layers.data.events import Event, events_between, events_until
-from layers.map.timeline import clicked_event, timeline_chart
+from layers.map.timeline import SELECTION, clicked_event, timeline_chart
 
 ALL, AS_OF, BETWEEN = "Every date", "As of a day", "Between two days"
 MODES = (ALL, AS_OF, BETWEEN)
@@ -139,15 +140,20 @@ def _playback(events: Sequence[Event], on_event: Callable[[str | None], None]) -
 
 
 def timeline_strip(events: Sequence[Event], on_event: Callable[[str | None], None]) -> None:
-    """The strip under the map; a click on a mark opens that event."""
+    """The strip under the map; a click on a mark opens that event (in a callback, which runs
+    before the page does, so opening it may still switch on the layers of its places)."""
     if not events:
         st.caption("No event falls in the dates shown.")
         return
     chart = timeline_chart(events, st.session_state.get("event"), map_day())
-    picked = st.altair_chart(chart, on_select="rerun", key="timeline", width="stretch")
-    ident = clicked_event(picked)
-    if ident != st.session_state.get("timeline-pick"):
-        st.session_state["timeline-pick"] = ident
-        if ident is not None and ident != st.session_state.get("event"):
-            on_event(ident)
-            st.rerun()
+    st.altair_chart(chart, on_select=functools.partial(_picked, on_event), key=STRIP_KEY,
+                    width="stretch", selection_mode=SELECTION)
+
+
+STRIP_KEY = "timeline"
+
+
+def _picked(on_event: Callable[[str | None], None]) -> None:
+    ident = clicked_event(st.session_state.get(STRIP_KEY))
+    if ident is not None and ident != st.session_state.get("event"):
+        on_event(ident)

@@ -326,12 +326,12 @@ def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
     return group
 
 
-def outlined_places(places: Sequence[Feature]) -> list[Feature]:
-    """Which of an event's places get the selection outline: all of them, except that a whole
-    country is left unoutlined when finer places are listed too (the fighting of September
-    2022 concerns Armenia and Azerbaijan and a dozen towns; outlining both countries would bury
-    the towns). The map still frames them all."""
-    finer = [place for place in places if place.properties.get("category") != "country"]
+def event_focus(places: Sequence[Feature]) -> list[Feature]:
+    """The places the map frames and outlines for an event: its points and lines when it names
+    any, else all of them. The fighting of September 2022 concerns Armenia, Azerbaijan and a
+    dozen towns, the gas deal the European Union, Baku and the pipelines: framing the countries
+    or the Union (overseas regions and all) would bury the towns and routes in a world map."""
+    finer = [place for place in places if geometry_kind(place.geometry) in ("point", "line")]
     return finer or list(places)
 
 

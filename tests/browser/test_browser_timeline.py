@@ -1,0 +1,86 @@
+"""The timeline strip in real Chromium, offline: a click on an event's mark opens its card,
+frames its places on the map and puts the event in the address; a dated link draws the map as
+it stood. Vega draws the strip on a canvas, so the test finds a mark by its colour: the EU gas
+deal is the only event of its kind ("deal", `layers.map.style.EVENT_COLORS`)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from layers.data.catalog import load_catalog
+from layers.data.events import load_events
+from layers.map.style import EVENT_COLORS
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+EVENT = "eu-gas-deal-2022"
+CHART = "[data-testid=stVegaLiteChart]"
+LEGEND_PX = 40  # the strip's legend (on top) shows each colour too: look below it
+
+
+def mark_of(page: Page, color: str) -> tuple[float, float]:
+    """Where on the page the strip draws a dot of `color` (the middle of its pixels)."""
+    chart = page.locator(CHART)
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    shot = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    want = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    scale = shot.width / box["width"]
+    found = [(x, y) for y in range(int(LEGEND_PX * scale), shot.height)
+             for x in range(shot.width)
+             if all(abs(a - b) <= 12 for a, b in zip(shot.getpixel((x, y)), want, strict=True))]
+    assert found, f"no mark of colour {color} on the strip"
+    x = sum(p[0] for p in found) / len(found) / scale
+    y = sum(p[1] for p in found) / len(found) / scale
+    return box["x"] + x, box["y"] + y
+
+
+def test_clicking_a_mark_opens_the_event_and_frames_its_places(open_map, page):
+    view = open_map("/")
+    expect(page.locator(CHART)).to_be_visible(timeout=20_000)
+    x, y = mark_of(page, EVENT_COLORS["deal"])
+    page.mouse.click(x, y)
+
+    card = page.locator(f'[data-testid=stSidebar] .event-card[data-event="{EVENT}"]')
+    expect(card).to_be_visible(timeout=20_000)
+    expect(card.locator("h3")).not_to_be_empty()
+    expect(page).to_have_url(re.compile(rf"[?&]event={EVENT}(&|$)"))
+    catalog = load_catalog()
+    event = next(e for e in load_events() if e.id == EVENT)
+    towns = [catalog.feature(i).geometry for i in event.places
+             if catalog.feature(i).geometry.geom_type == "Point"]
+    assert towns
+    view.frame.wait_for_function(
+        """(points) => window.map && points.every(p => window.map.getBounds().contains(p))""",
+        arg=[[town.y, town.x] for town in towns], timeout=20_000)
+    page.screenshot(path=ARTIFACTS / "timeline-event.png")
+
+
+DRAWN_IDS = """() => Object.values(window.map._layers).flatMap(layer => {
+    const tip = layer.getTooltip && layer.getTooltip();
+    const text = tip ? String(tip.getContent()) : "";
+    const at = text.indexOf("[[id:");
+    return at === -1 ? [] : [text.slice(at + 5, text.indexOf("]]", at))];
+})"""
+"""Feature ids drawn on the map, read from the id mark each tooltip carries."""
+
+
+def test_a_dated_link_draws_the_map_as_it_stood_and_marks_the_day(open_map, page):
+    view = open_map("/?date=2020-11-15")
+    expect(page.locator(CHART)).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("spinbutton", name="year, As of")).to_have_text("2020")
+    expect(page.get_by_role("spinbutton", name="day, As of")).to_have_text("15")
+    view.frame.wait_for_function(f"() => ({DRAWN_IDS})().includes('agdam-district')",
+                                 timeout=20_000)
+    drawn = set(view.frame.evaluate(DRAWN_IDS))
+    # Agdam was handed over on 20 November 2020, Fuzuli taken in October; Goris is a 2022 claim
+    assert "agdam-district" in drawn and "russian-peacekeeping-area" in drawn
+    assert "fuzuli-district" not in drawn and "goris" not in drawn
+    page.locator(CHART).screenshot(path=ARTIFACTS / "timeline-as-of.png")
