@@ -238,3 +238,13 @@ def test_the_offline_background_is_the_default_and_tiles_are_opt_in():
     groups = component_args(at)["feature_group"]
     assert "L.tileLayer" in groups and "tile.openstreetmap.org" in groups
     assert "OpenStreetMap" in groups  # the attribution travels with the tiles
+
+
+def test_the_card_travels_once_and_the_page_copies_it_under_the_map():
+    """Phones and paper show the card under the map; that copy is made in the browser from the
+    sidebar's (`layers.html.styles.mirror_card_html`), so the card's HTML is sent once."""
+    at = run_map({"feature": "goris"})
+    cards = [m for m in at.markdown if 'data-feature="goris"' in m.value]
+    assert len(cards) == 1 and cards[0] in at.sidebar.markdown
+    mirrors = [h for h in at.get("html") if "card-mirror" in h.proto.body]
+    assert len(mirrors) == 1 and "cloneNode" in mirrors[0].proto.body

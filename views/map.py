@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from layers.data.catalog import bounds_around
 from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
-from layers.html.styles import print_script
+from layers.html.styles import mirror_card_html, print_script
 from layers.map.basemap import online_basemaps
 from layers.map.layer import clicked_feature_id
 from layers.map.mapview import (
@@ -231,9 +231,10 @@ with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the win
 timeline.timeline_strip(timeline.shown_events(all_events), select_event)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
-    # a phone (where Streamlit folds the sidebar away) and on paper.
+    # a phone (where Streamlit folds the sidebar away) and on paper: copied in the browser from
+    # the sidebar's, so its HTML travels once.
     with st.container(key=UNDER_MAP_CARD_KEY):
-        st.markdown(card, unsafe_allow_html=True)
+        st.html(mirror_card_html(), unsafe_allow_javascript=True)
         st.button("Clear selection", key="clear-selection-under-map", on_click=clear)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.caption(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 STYLESHEET = Path(__file__).with_name("style.css")
 PRINT_SCRIPT = Path(__file__).with_name("templates") / "print_map.js"
+MIRROR_SCRIPT = Path(__file__).with_name("templates") / "mirror_card.js"
 
 
 @functools.cache
@@ -38,7 +39,19 @@ def print_script() -> str:
     paper size and sets the view it had again; after printing it gives both back. It holds no
     `<`: the sanitiser `st.html` runs (DOMPurify) would drop a script that looks like a tag.
     """
-    source = PRINT_SCRIPT.read_text(encoding="utf-8").strip()
+    return _page_script(PRINT_SCRIPT)
+
+
+def mirror_card_html() -> str:
+    """The card under the map (for phones, where the sidebar folds away, and for paper) as a
+    live copy of the sidebar's, made in the browser: the card's HTML crosses the websocket once
+    per selection instead of twice. The copy is the sidebar card's own DOM, cloned, never HTML
+    re-parsed; it follows the sidebar card as it changes (a MutationObserver)."""
+    return '<div class="card-mirror"></div>' + _page_script(MIRROR_SCRIPT)
+
+
+def _page_script(path: Path) -> str:
+    source = path.read_text(encoding="utf-8").strip()
     if "<" in source:
-        raise ValueError(f"{PRINT_SCRIPT} must hold no '<' (DOMPurify would drop it)")
+        raise ValueError(f"{path} must hold no '<' (DOMPurify would drop it)")
     return f"<script>{source}</script>"
