@@ -21,7 +21,6 @@ import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-import layers
 import views.common
 from layers.briefing import export_pdf as pdf_module
 from layers.briefing.edit import FRAME_HIGHLIGHT, scene_from_view, with_date
@@ -42,6 +41,7 @@ from layers.briefing.storyboard import (
 )
 from layers.data.events import load_events, valid_on
 from layers.html.markup import markdown_literal
+from tests.test_briefing_page import open_briefing
 
 HANDED_OVER_NOV_DEC_2020 = {"agdam-district", "kalbajar-district", "lachin-district"}
 BOUNDS = (45.5, 39.0, 47.5, 40.5)
@@ -324,15 +324,6 @@ def fresh_caches(tmp_path, monkeypatch):
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-def open_briefing(**query: str) -> AppTest:
-    at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.query_params.update(query)
-    at.switch_page("views/briefing.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def map_groups(at: AppTest) -> str:

@@ -35,12 +35,14 @@ chosen_precisions = right.multiselect("Precision", options=precisions, key="data
 dated = st.toggle("Only what stood on a day", key="data-dated",
                   help="Features with no dates always stand; those with dates (a district's "
                        "handover, a claim's day) only from and until them.")
-as_of = st.date_input("On", key="data-as-of", value=datetime.date(2022, 9, 13),
-                      min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2035, 12, 31),
-                      format="YYYY-MM-DD", disabled=not dated)
+as_of = None
+if dated:  # shown only when it applies (a disabled picker's grey text fails contrast)
+    as_of = st.date_input("On", key="data-as-of", value=datetime.date(2022, 9, 13),
+                          min_value=datetime.date(1900, 1, 1),
+                          max_value=datetime.date(2035, 12, 31), format="YYYY-MM-DD")
 
 rows = filter_features(cat, Filters(query, chosen_layers, chosen_categories, chosen_precisions,
-                                    as_of if dated else None))
+                                    as_of))
 frame = features_frame(rows, index)
 frame.insert(1, "map", [map_link(ident) for ident in frame["id"]])
 st.caption(f"{len(rows)} of {len(cat.features)} features.")
