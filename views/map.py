@@ -228,7 +228,6 @@ with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the win
         center=camera[0] if camera else None,
         zoom=camera[1] if camera else None,
     )
-timeline.timeline_strip(timeline.shown_events(all_events), select_event)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
     # a phone (where Streamlit folds the sidebar away) and on paper: copied in the browser from
@@ -236,6 +235,8 @@ if card is not None:
     with st.container(key=UNDER_MAP_CARD_KEY):
         st.html(mirror_card_html(), unsafe_allow_javascript=True)
         st.button("Clear selection", key="clear-selection-under-map", on_click=clear)
+# the strip after the card, so on a phone a tapped place's card comes right under the map
+timeline.timeline_strip(timeline.shown_events(all_events), select_event)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
