@@ -75,7 +75,7 @@ def timeline_chart(events: Sequence[Event], selected: str | None = None,
     color = alt.Color("kind:N", title="Kind of event",
                       scale=alt.Scale(domain=kinds, range=[EVENT_COLORS[k] for k in kinds]),
                       legend=alt.Legend(orient="top", direction="horizontal", title=None,
-                                        columns=len(kinds), symbolSize=60, labelFontSize=11))
+                                        columns=5, symbolSize=60, labelFontSize=11))
     x = alt.X("start:T", title=None, scale=scale,
               axis=alt.Axis(format="%Y", values=ticks, labelOverlap=True))
     base = alt.Chart(frame).encode(
