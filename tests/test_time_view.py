@@ -12,7 +12,7 @@ from layers.data.catalog import load_catalog
 from layers.data.events import DateSource, Event, load_events
 from layers.data.tables import Filters, filter_features
 from layers.html.event_card import build_event_card, event_card_html
-from layers.map.geo_files import period_documents, periods, write_map_files
+from layers.map.geo_files import layer_document, period_documents, periods, write_map_files
 from layers.map.mapview import event_focus
 from layers.map.state import parse_view, view_params
 from layers.map.timeline import (
@@ -171,3 +171,12 @@ def test_selecting_an_event_opens_its_card_and_outlines_its_places():
     cards = [m.value for m in at.sidebar.markdown if "event-card" in m.value]
     assert cards and f'data-event="{event.id}"' in cards[0]
     assert all(f'"{place}"' in component_args(at)["feature_group"] for place in event.places)
+
+
+def test_the_legend_of_a_day_names_only_what_stood_then():
+    layer = load_catalog().layer("nagorno-karabakh")
+    then = layer_document(layer, datetime.date(2022, 9, 13))["legend"]
+    always = layer_document(layer)["legend"]
+    assert "Former Nagorno-Karabakh Autonomous Oblast" in always
+    assert "Former Nagorno-Karabakh Autonomous Oblast" not in then
+    assert "Russian peacekeeping area" in then

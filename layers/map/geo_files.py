@@ -20,6 +20,7 @@ not use these files: it inlines everything, because it must open from a USB stic
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -93,9 +94,10 @@ def labels_list(labels: Iterable[Label]) -> list[dict[str, object]]:
 
 
 def layer_document(layer: Layer, day: datetime.date | None = None) -> Document:
-    """A layer's drawing instructions, feature by feature in the layer's order, and its labels
-    (`layers.map.labels`), which show while the layer does; given a `day`, only the features
-    that stood on it (`layers.data.events.valid_on`) and their labels."""
+    """A layer's drawing instructions, feature by feature in the layer's order, its labels
+    (`layers.map.labels`), which show while the layer does, and its legend rows; given a `day`,
+    only the features that stood on it (`layers.data.events.valid_on`), their labels, and the
+    legend rows of what is drawn (no "former NKAO" row as of 2022)."""
     features = []
     shown = set()
     for row in layer.features.itertuples(index=False):
@@ -109,8 +111,12 @@ def layer_document(layer: Layer, day: datetime.date | None = None) -> Document:
             tooltip_html(row.id, row.name, row.category, row.precision), feature_id=row.id))
     labels = [label for label in cached_layer_labels(layer)
               if label.feature is None or label.feature in shown]
+    legend = layer_legend_html(layer)
+    if day is not None and len(shown) < len(layer.features):
+        standing = layer.features[layer.features["id"].isin(shown)]
+        legend = layer_legend_html(dataclasses.replace(layer, features=standing)) if shown else ""
     return {"type": "FeatureCollection", "layer": layer.id, "features": features,
-            "labels": labels_list(labels), "legend": layer_legend_html(layer)}
+            "labels": labels_list(labels), "legend": legend}
 
 
 def periods(layer: Layer) -> tuple[datetime.date, ...]:
