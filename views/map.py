@@ -236,7 +236,8 @@ if card is not None:
         st.html(mirror_card_html(), unsafe_allow_javascript=True)
         st.button("Clear selection", key="clear-selection-under-map", on_click=clear)
 # the strip after the card, so on a phone a tapped place's card comes right under the map
-timeline.timeline_strip(timeline.shown_events(all_events), select_event)
+timeline.timeline_strip(timeline.shown_events(all_events), select_event,
+                        opened=event is not None or day is not None)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "

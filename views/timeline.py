@@ -139,18 +139,27 @@ def _playback(events: Sequence[Event], on_event: Callable[[str | None], None]) -
     st.rerun(scope="app")
 
 
-def timeline_strip(events: Sequence[Event], on_event: Callable[[str | None], None]) -> None:
-    """The strip under the map; a click on a mark opens that event (in a callback, which runs
-    before the page does, so opening it may still switch on the layers of its places)."""
-    if not events:
-        st.caption("No event falls in the dates shown.")
-        return
-    chart = timeline_chart(events, st.session_state.get("event"), map_day())
-    st.altair_chart(chart, on_select=functools.partial(_picked, on_event), key=STRIP_KEY,
-                    width="stretch", selection_mode=SELECTION)
+def timeline_strip(events: Sequence[Event], on_event: Callable[[str | None], None],
+                   opened: bool) -> None:
+    """The strip under the map, in a fold that is open when a date or an event is shown; a
+    click on a mark opens that event (in a callback, which runs before the page does, so
+    opening it may still switch on the layers of its places).
+
+    Why a fold: drawing the Vega chart costs the opening view about a second before the map's
+    first shape on this machine (bench, with and without the strip); folded, Streamlit keeps the
+    chart undrawn until it is opened, so the map comes first."""
+    with st.container(key=STRIP_BOX_KEY), st.expander(
+            f"Timeline · {len(events)} events", expanded=opened, icon=":material/timeline:"):
+        if not events:
+            st.caption("No event falls in the dates shown.")
+            return
+        chart = timeline_chart(events, st.session_state.get("event"), map_day())
+        st.altair_chart(chart, on_select=functools.partial(_picked, on_event), key=STRIP_KEY,
+                        width="stretch", selection_mode=SELECTION)
 
 
 STRIP_KEY = "timeline"
+STRIP_BOX_KEY = "timeline-box"  # the stylesheet leaves it off paper
 
 
 def _picked(on_event: Callable[[str | None], None]) -> None:

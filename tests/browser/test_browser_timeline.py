@@ -1,7 +1,8 @@
 """The timeline strip in real Chromium, offline: a click on an event's mark opens its card,
 frames its places on the map and puts the event in the address; a dated link draws the map as
-it stood. Vega draws the strip on a canvas, so the test finds a mark by its colour: the EU gas
-deal is the only event of its kind ("deal", `layers.map.style.EVENT_COLORS`)."""
+it stood. The test finds a mark by its colour on a screenshot of the strip: the EU gas
+deal is the only event of its kind ("deal", `layers.map.style.EVENT_COLORS`). The strip is folded on
+the opening view and open when a date or an event is shown."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 EVENT = "eu-gas-deal-2022"
 CHART = "[data-testid=stVegaLiteChart]"
-LEGEND_PX = 40  # the strip's legend (on top) shows each colour too: look below it
+LEGEND_PX = 90  # the strip's legend (two rows on top) shows each colour too: look below it
 
 
 def mark_of(page: Page, color: str) -> tuple[float, float]:
@@ -42,9 +43,20 @@ def mark_of(page: Page, color: str) -> tuple[float, float]:
     return box["x"] + x, box["y"] + y
 
 
+def test_the_opening_view_folds_the_strip_until_asked(open_map, page):
+    open_map("/")
+    fold = page.get_by_text(re.compile(r"^Timeline · \d+ events$"))
+    expect(fold).to_be_visible()
+    expect(page.locator(f"{CHART} svg.marks")).to_have_count(0)  # undrawn: the map comes first
+    fold.click()
+    expect(page.locator(f"{CHART} svg.marks")).to_have_count(1, timeout=20_000)
+
+
 def test_clicking_a_mark_opens_the_event_and_frames_its_places(open_map, page):
     view = open_map("/")
-    expect(page.locator(CHART)).to_be_visible(timeout=20_000)
+    page.get_by_text(re.compile(r"^Timeline · \d+ events$")).click()
+    expect(page.locator(f"{CHART} svg.marks")).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(500)  # the fold's opening animation: the marks must stand still
     x, y = mark_of(page, EVENT_COLORS["deal"])
     page.mouse.click(x, y)
 
