@@ -2,7 +2,8 @@
 
 A Vega-Lite chart built with Altair (Streamlit bundles Vega, so it draws offline) with one point
 selection on the event id: the page reads the clicked id back (`st.altair_chart(...,
-on_select="rerun")`) and opens that event. Pure: what to draw, from the events and the view.
+on_select=<callback>)`, `views/timeline.py`) and opens that event. Pure: what to draw, from the
+events and the view.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def timeline_frame(events: Sequence[Event], selected: str | None = None) -> pd.D
 
 
 def split_day(events: Sequence[Event]) -> datetime.date | None:
-    """Where the strip breaks in two, or None: when the events run over decades (the first war
-    of the 1990s, the fighting of 2022), the years before the recent ones get a narrow panel of
-    their own so the dense recent years are not squeezed into a corner. The break is 1 January
-    two years before the median event's year, if events lie on both sides of it."""
+    """Where the strip's time changes speed, or None: when the events run over decades (the
+    first war of the 1990s, the fighting of 2022), the years before the recent ones are drawn
+    narrower so the dense recent years are not squeezed into a corner. The change is on
+    1 January two years before the median event's year, if events lie on both sides of it."""
     if len(events) < 2:
         return None
     years = sorted(event.span[0].year for event in events)
