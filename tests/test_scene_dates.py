@@ -17,7 +17,6 @@ import io
 import json
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -41,7 +40,9 @@ from layers.briefing.storyboard import (
 )
 from layers.data.events import load_events, valid_on
 from layers.html.markup import markdown_literal
-from tests.test_briefing_page import open_briefing
+
+# fresh_caches: test_briefing_page's autouse fixture (empty caches, geometry files to tmp)
+from tests.test_briefing_page import fresh_caches, open_briefing  # noqa: F401
 
 HANDED_OVER_NOV_DEC_2020 = {"agdam-district", "kalbajar-district", "lachin-district"}
 BOUNDS = (45.5, 39.0, 47.5, 40.5)
@@ -315,25 +316,13 @@ def test_the_default_storyboard_dates_its_scenes_about_a_moment_by_the_events(de
 
 # --- the Briefing page ---------------------------------------------------------------------------
 
-@pytest.fixture
-def fresh_caches(tmp_path, monkeypatch):
-    """Empty caches; geometry files go to a temporary directory, not a server's static/geo/."""
-    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def map_groups(at: AppTest) -> str:
     """The scene's layer and highlight groups as sent to the map component."""
     (component,) = at.get("component_instance")
     return json.loads(component.proto.json_args)["feature_group"]
 
 
-def test_the_page_draws_a_dated_scene_from_the_layer_file_of_its_day(fresh_caches,
-                                                                     default_board):
+def test_the_page_draws_a_dated_scene_from_the_layer_file_of_its_day(default_board):
     first = default_board.scenes[0]
     assert first.date is not None and "nagorno-karabakh" in first.layers
     at = open_briefing()
@@ -345,7 +334,7 @@ def test_the_page_draws_a_dated_scene_from_the_layer_file_of_its_day(fresh_cache
     assert markdown_literal(scene_date_line(first)) in captions
 
 
-def test_dating_a_scene_on_the_page_sends_the_layer_as_it_stood(fresh_caches, default_board):
+def test_dating_a_scene_on_the_page_sends_the_layer_as_it_stood(default_board):
     at = open_briefing(scene="3")  # the balance of power since 2020: no one moment, undated
     undated = at.session_state["briefing_session"].current
     assert undated.date is None and "nagorno-karabakh" in undated.layers
