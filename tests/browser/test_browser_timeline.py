@@ -96,3 +96,18 @@ def test_a_dated_link_draws_the_map_as_it_stood_and_marks_the_day(open_map, page
     assert "agdam-district" in drawn and "russian-peacekeeping-area" in drawn
     assert "fuzuli-district" not in drawn and "goris" not in drawn
     page.locator(CHART).screenshot(path=ARTIFACTS / "timeline-as-of.png")
+
+
+def test_playing_steps_through_the_events_in_order_until_paused(open_map, page):
+    open_map("/")
+    first, second = (event.id for event in load_events()[:2])
+    page.get_by_role("button", name="Play the events").click()
+    card = page.locator("[data-testid=stSidebar] .event-card")
+    expect(card).to_have_attribute("data-event", first, timeout=20_000)
+    expect(card).to_have_attribute("data-event", second, timeout=20_000)  # the map follows
+    expect(page).to_have_url(re.compile(r"[?&]date=\d{4}-\d{2}-\d{2}(&|$)"))
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play the events")).to_be_visible(timeout=20_000)
+    held = card.get_attribute("data-event")
+    page.wait_for_timeout(5_000)  # longer than a step
+    expect(card).to_have_attribute("data-event", held or "")
