@@ -180,3 +180,19 @@ def test_the_legend_of_a_day_names_only_what_stood_then():
     assert "Former Nagorno-Karabakh Autonomous Oblast" in always
     assert "Former Nagorno-Karabakh Autonomous Oblast" not in then
     assert "Russian peacekeeping area" in then
+
+
+def test_the_date_control_sets_the_map_and_the_address():
+    at = run_map()
+    assert not any(name.split(".")[0].count("_") for name in
+                   GEO_FILE.findall(component_args(at)["feature_group"]))  # every date
+    at.radio(key="time-mode").set_value("As of a day").run()
+    at.date_input(key="time-date").set_value(datetime.date(2020, 11, 1)).run()
+    files = GEO_FILE.findall(component_args(at)["feature_group"])
+    assert "nagorno-karabakh_2020-11-01" in {name.split(".")[0] for name in files}
+    assert at.query_params["date"] == "2020-11-01"
+    at.radio(key="time-mode").set_value("Between two days").run()
+    at.date_input(key="time-window").set_value(
+        (datetime.date(2022, 8, 1), datetime.date(2022, 9, 30))).run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2022-08-01", "2022-09-30")
+    assert "date" not in at.query_params
