@@ -218,7 +218,8 @@ class Server:
     log: Path
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether a Streamlit server answers its health check (the browser tests wait on it too)."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.status == 200
@@ -244,7 +245,7 @@ async def serve(script: Path, cwd: Path, log_dir: Path, name: str) -> AsyncItera
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None:
                 raise RuntimeError(f"{script} exited with {process.returncode}:\n"
                                    f"{log.read_text()}")

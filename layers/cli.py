@@ -149,10 +149,8 @@ def _export_briefing(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     article = load_article(args.article)
-    try:
-        catalog = load_catalog(args.geodata)
-    except CatalogError as error:
-        print(f"cannot load the geodata: {error}", file=sys.stderr)
+    catalog = _catalog_or_say(args)
+    if catalog is None:
         return 1
     storyboard, issues = load_storyboard(args.storyboard, catalog, article)
     for issue in issues:
@@ -194,12 +192,19 @@ def _add_publish(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_publish)
 
 
-def _publish(args: argparse.Namespace) -> int:
-    article = load_article(args.article)
+def _catalog_or_say(args: argparse.Namespace) -> Catalog | None:
+    """The geodata of `--geodata`, or None after saying on stderr why it cannot be loaded."""
     try:
-        catalog = load_catalog(args.geodata)
+        return load_catalog(args.geodata)
     except CatalogError as error:
         print(f"cannot load the geodata: {error}", file=sys.stderr)
+        return None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    article = load_article(args.article)
+    catalog = _catalog_or_say(args)
+    if catalog is None:
         return 1
     storyboard, issues = load_storyboard(args.storyboard, catalog, article)
     for issue in issues:

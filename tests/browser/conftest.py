@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from bench.browser_traffic import free_port, healthy
 from layers import GEODATA_DIR, ROOT
 from layers.build import npm
 
@@ -104,20 +103,6 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def app_url(browser: Browser) -> Iterator[str]:
     """`streamlit run app.py` on a free local port, for the whole session.
@@ -137,7 +122,7 @@ def _streamlit(log_name: str, *options: str) -> Iterator[str]:
     """Run `streamlit run app.py` (with `options`) on a free port and yield its address."""
     if not (ROOT / "static" / "vendor" / "leaflet").is_dir():
         pytest.fail("static/vendor/ is missing: run `make assets` (make test does) first")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / log_name
@@ -166,7 +151,7 @@ def _wait_until_healthy(server: subprocess.Popen, url: str, log_path: Path) -> N
     """Poll /_stcore/health; fail with the server's log if it exits or never answers."""
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
-        if _healthy(url):
+        if healthy(url):
             return
         try:  # pause a moment, or learn at once that the server died
             server.wait(timeout=0.25)
