@@ -363,33 +363,31 @@ def feature_date_problems(props: Mapping, article: Article,
 # --- the map's clock -----------------------------------------------------------------------------
 
 
-def valid_on(props: Mapping, day: datetime.date) -> bool:
-    """Whether a feature stood on `day`: from the first day its `valid_from` covers to the last
-    day its `valid_to` covers (a month-precise `valid_to` of "2020-11" holds all of November);
-    a feature that records something dated (a claim's `date`, no `valid_from`) from the first
-    day of that date on; a feature with none of these always stands."""
+def _standing(props: Mapping) -> tuple[datetime.date | None, datetime.date | None]:
+    """A feature's first and last day: the first day its `valid_from` covers (for a feature
+    that records something dated, a claim's `date`, with no `valid_from`: the first day of that
+    date) and the last day its `valid_to` covers (a month-precise "2020-11" holds all of
+    November); None where it has no such bound."""
     begun = props.get("valid_from") if isinstance(props.get("valid_from"), str) else props.get(
         "date")
     start = date_span(begun) if isinstance(begun, str) else None
     end = date_span(props["valid_to"]) if isinstance(props.get("valid_to"), str) else None
-    if start is not None and day < start[0]:
-        return False
-    return not (end is not None and day > end[1])
+    return (start[0] if start else None), (end[1] if end else None)
+
+
+def valid_on(props: Mapping, day: datetime.date) -> bool:
+    """Whether a feature stood on `day`, from its first day to its last (`_standing`); a
+    feature with no dates always stands."""
+    first, last = _standing(props)
+    return not (first is not None and day < first) and not (last is not None and day > last)
 
 
 def changes(props: Mapping) -> tuple[datetime.date, ...]:
     """The days on which `valid_on` turns for this feature: its first day, the day after its
     last (none for a feature that always stands)."""
-    begun = props.get("valid_from") if isinstance(props.get("valid_from"), str) else props.get(
-        "date")
-    found = []
-    start = date_span(begun) if isinstance(begun, str) else None
-    if start is not None:
-        found.append(start[0])
-    end = date_span(props["valid_to"]) if isinstance(props.get("valid_to"), str) else None
-    if end is not None:
-        found.append(end[1] + datetime.timedelta(days=1))
-    return tuple(found)
+    first, last = _standing(props)
+    return tuple(day for day in (first, last and last + datetime.timedelta(days=1))
+                 if day is not None)
 
 
 def events_until(events: Iterable[Event], day: datetime.date) -> list[Event]:
