@@ -185,3 +185,19 @@ def test_current_files_are_not_fetched_again(tmp_path, monkeypatch):
     monkeypatch.setattr(npm, "npm_pack", no_network)
     fetched = build_assets.fetch({"leaflet": leaflet}, vendor_dir=tmp_path, cache=tmp_path / "c")
     assert fetched == []
+
+
+def test_a_map_loads_only_the_libraries_its_elements_use():
+    """jQuery and Bootstrap are never linked (nothing uses them; 360 kB per map frame), Font
+    Awesome and awesome-markers only when a folium.Icon is on the map."""
+    plain = offline_map()
+    folium.CircleMarker([40.0, 45.0], radius=6).add_to(plain)
+    names = {name for name, _ in localize(plain).default_js + plain.default_css}
+    assert names == {"leaflet", "leaflet_css"}
+
+    with_icon = offline_map()
+    folium.Marker([40.0, 45.0], icon=folium.Icon(prefix="fa", icon="info")).add_to(with_icon)
+    names = {name for name, _ in localize(with_icon).default_js + with_icon.default_css}
+    assert names == {"leaflet", "leaflet_css", "awesome_markers", "awesome_markers_font_css",
+                     "awesome_markers_css"}
+    assert "jquery" not in with_icon.get_root().render()

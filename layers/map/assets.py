@@ -11,7 +11,10 @@ How: folium keeps the links in `default_js` / `default_css`, class-level lists o
 into the header, so setting them on the INSTANCES before rendering covers both paths without
 touching folium's class attributes (which `add_js_link` would mutate for every map in the process).
 
-Dropped on purpose (no offline equivalent worth serving):
+Dropped on purpose: jQuery and Bootstrap (folium links them for every map, but neither folium's
+own templates nor any element of ours uses them: 360 kB each map frame parsed for nothing), and
+Font Awesome with awesome-markers unless a `folium.Icon` is on the map (`localize` keeps them only
+then). With no offline equivalent worth serving:
 - `glyphicons_css` (Bootstrap 3 glyphicons, only for `folium.Icon(prefix="glyphicon")`, the
   default icon set): use `folium.CircleMarker`, or `folium.Icon(prefix="fa")` (served locally).
 - `awesome_rotate_css` (a folium-repo stylesheet not published on any registry): it only rotates
@@ -39,20 +42,19 @@ STATIC_URL = "/app/static/vendor"
 
 Links = tuple[tuple[str, str], ...]  # (folium's link name, path under static/vendor/)
 
-# folium.Map's own links, by the names folium gives them, minus the two dropped above.
+# folium.Map's own links that we serve, by the names folium gives them.
 MAP_JS: Links = (
     ("leaflet", "leaflet/1.9.3/leaflet.js"),
-    ("jquery", "jquery/3.7.1/jquery.min.js"),
-    ("bootstrap", "bootstrap/5.2.2/js/bootstrap.bundle.min.js"),
     ("awesome_markers", "leaflet.awesome-markers/2.0.5/leaflet.awesome-markers.js"),
 )
 MAP_CSS: Links = (
     ("leaflet_css", "leaflet/1.9.3/leaflet.css"),
-    ("bootstrap_css", "bootstrap/5.2.2/css/bootstrap.min.css"),
     ("awesome_markers_font_css", "fontawesome-free/6.2.0/css/all.min.css"),
     ("awesome_markers_css", "leaflet.awesome-markers/2.0.5/leaflet.awesome-markers.css"),
 )
-DROPPED_MAP_LINKS = ("glyphicons_css", "awesome_rotate_css")
+ICON_LINKS = frozenset({"awesome_markers", "awesome_markers_font_css", "awesome_markers_css"})
+"""The links only a `folium.Icon` needs (its marker shapes and glyphs)."""
+DROPPED_MAP_LINKS = ("jquery", "bootstrap", "bootstrap_css", "glyphicons_css", "awesome_rotate_css")
 
 # The map labels' libraries (layers/map/label_layer.py; the HTML handout inlines the same files).
 LABEL_JS: Links = (
@@ -148,6 +150,7 @@ def localize(element: Element, base_url: str = STATIC_URL) -> Element:
     Raises NotOffline for anything that would still reach a CDN.
     """
     base = base_url.rstrip("/")
+    icons = any(isinstance(node, folium.Icon) for node in _walk(element))
     for node in _walk(element):
         if isinstance(node, branca.colormap.ColorMap):
             raise NotOffline(
@@ -167,9 +170,15 @@ def localize(element: Element, base_url: str = STATIC_URL) -> Element:
                 )
             continue
         js, css = links
+        if isinstance(node, folium.Map) and not icons:
+            js, css = _without_icons(js), _without_icons(css)
         node.default_js = [(name, f"{base}/{path}") for name, path in js]
         node.default_css = [(name, f"{base}/{path}") for name, path in css]
     return element
+
+
+def _without_icons(links: Links) -> Links:
+    return tuple((name, path) for name, path in links if name not in ICON_LINKS)
 
 
 def offline_map(base_url: str = STATIC_URL, **folium_kwargs: Any) -> folium.Map:
