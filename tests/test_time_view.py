@@ -196,3 +196,15 @@ def test_the_date_control_sets_the_map_and_the_address():
         (datetime.date(2022, 8, 1), datetime.date(2022, 9, 30))).run()
     assert (at.query_params["from"], at.query_params["to"]) == ("2022-08-01", "2022-09-30")
     assert "date" not in at.query_params
+
+
+def test_the_folded_strip_sends_no_chart_until_it_is_opened():
+    """The opening view carries no Vega spec (nor makes the browser load the chart's code); a
+    date or an event on screen unfolds it, and a click on the fold draws it."""
+    at = run_map()
+    assert not at.get("vega_lite_chart")
+    at.session_state["timeline-fold"] = True
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1
+    dated = run_map({"date": "2020-11-01"})
+    assert len(dated.get("vega_lite_chart")) == 1

@@ -146,11 +146,19 @@ def timeline_strip(events: Sequence[Event], on_event: Callable[[str | None], Non
     click on a mark opens that event (in a callback, which runs before the page does, so
     opening it may still switch on the layers of its places).
 
-    Why a fold: drawing the Vega chart costs the opening view about a second before the map's
-    first shape on this machine (bench, with and without the strip); folded, Streamlit keeps the
-    chart undrawn until it is opened, so the map comes first."""
-    with st.container(key=STRIP_BOX_KEY), st.expander(
-            f"Timeline · {len(events)} events", expanded=opened, icon=":material/timeline:"):
+    Why a fold, and one that runs its content only when open (`on_change="rerun"`): drawing
+    the Vega chart costs the opening view about a second before the map's first shape on this
+    machine (bench, with and without the strip); a plain fold still sends the spec and makes the
+    browser load the chart's code. Opening it is one rerun that builds the chart."""
+    if opened and not st.session_state.get(FOLD_WAS_OPENED):
+        st.session_state[FOLD_KEY] = True  # a date or an event just came on screen: unfold
+    st.session_state[FOLD_WAS_OPENED] = opened
+    with st.container(key=STRIP_BOX_KEY):
+        fold = st.expander(f"Timeline · {len(events)} events", key=FOLD_KEY, on_change="rerun",
+                           icon=":material/timeline:")
+    with fold:
+        if not fold.open:
+            return
         if not events:
             st.caption("No event falls in the dates shown.")
             return
@@ -172,6 +180,8 @@ def _spec(ids: tuple[str, ...], selected: str | None, marker: datetime.date | No
 
 STRIP_KEY = "timeline"
 STRIP_BOX_KEY = "timeline-box"  # the stylesheet leaves it off paper
+FOLD_KEY = "timeline-fold"
+FOLD_WAS_OPENED = "timeline-fold-forced"
 
 
 def _picked(on_event: Callable[[str | None], None]) -> None:
