@@ -29,14 +29,15 @@ def full_offline_map(basemap_url: str = "/app/static/geo/basemap.0123456789abcde
                                                  "/app/static/geo/geo-loader.0123456789abcdef.js"),
                      ) -> folium.Map:
     """The map as the dashboard builds it: its own scripts (the feature drawer and the loader,
-    served beside the geometry), the basemap (fetched from `basemap_url`), plugins, markers,
-    layer control."""
+    served beside the geometry), the basemap (fetched from `basemap_url`), plugins (the draw
+    toolbar too), markers, layer control."""
     m = offline_map(location=[40.0, 45.0], zoom_start=6)
     MapScripts(scripts, []).add_to(m)
     GeoLoader().add_to(m)
     add_offline_basemap(m, basemap_url)
     folium.plugins.MeasureControl().add_to(m)
     folium.plugins.Fullscreen().add_to(m)
+    folium.plugins.Draw().add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)
     folium.CircleMarker([40.0, 45.0], radius=6, tooltip="circle").add_to(cluster)
     folium.Marker([40.0, 45.0], icon=folium.Icon(prefix="fa", icon="info")).add_to(m)

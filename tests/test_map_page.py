@@ -15,6 +15,7 @@ import shutil
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from streamlit_folium import generate_js_hash
 
 import layers
 import views.common
@@ -248,3 +249,41 @@ def test_the_card_travels_once_and_the_page_copies_it_under_the_map():
     assert len(cards) == 1 and cards[0] in at.sidebar.markdown
     mirrors = [h for h in at.get("html") if "card-mirror" in h.proto.body]
     assert len(mirrors) == 1 and "cloneNode" in mirrors[0].proto.body
+
+
+def drawn_by_the_user(at: AppTest, drawings: object) -> AppTest:
+    """What the component sends after a drawing: its value, kept under the key streamlit-folium
+    gives it (a hash of the base map's script and the page's key)."""
+    key = generate_js_hash(component_args(at)["script"], "map", False)
+    at.session_state[key] = {"last_object_clicked": None, "last_object_clicked_tooltip": None,
+                             "all_drawings": drawings}
+    return at.run()
+
+
+def test_the_draw_toolbar_and_its_drawings_come_only_in_draw_mode():
+    plain = component_args(run_map())
+    assert "L.Control.Draw" not in plain["script"]
+    assert not any("leaflet-draw" in url for url in plain["js_links"])
+    assert "all_drawings" not in plain["returned_objects"]  # an ordinary rerun carries no more
+    at = run_map({"draw": "1"})
+    drawing = component_args(at)
+    assert "L.Control.Draw" in drawing["script"]
+    assert "/app/static/vendor/leaflet-draw/1.0.2/leaflet.draw.js" in drawing["js_links"]
+    assert drawing["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip",
+                                           "all_drawings"]
+    assert not at.sidebar.info and not at.sidebar.warning  # nothing drawn yet
+    assert at.query_params["draw"] == "1"  # the mode stays in a shared link
+
+
+def test_a_drawing_is_described_in_the_sidebar_and_garbage_is_said_to_be():
+    triangle = [[46.30, 39.50], [46.42, 39.50], [46.36, 39.59], [46.30, 39.50]]
+    polygon = {"type": "Feature", "properties": {},
+               "geometry": {"type": "Polygon", "coordinates": [triangle]}}
+    at = drawn_by_the_user(run_map({"draw": "1"}), [polygon])
+    (info,) = at.sidebar.info
+    assert re.fullmatch(r"Drawn: polygon, 3 vertices, area [\d.,]+ km²", info.value)
+    at = drawn_by_the_user(at, [{"type": "Feature", "geometry": {"type": "Point",
+                                                                 "coordinates": [500, 0]}}])
+    assert not at.sidebar.info
+    assert "off the globe" in " ".join(warning.value for warning in at.sidebar.warning)
+    assert not at.exception

@@ -79,3 +79,17 @@ def test_a_zoom_in_quarter_steps_round_trips():
         state, notices = parse({"zoom": raw})
         assert state.zoom == zoom and notices == [], raw
         assert view_params(state, ())["zoom"] == raw
+
+
+def test_draw_mode_round_trips_and_is_off_by_default():
+    state, notices = parse({"draw": "1"})
+    assert state.draw is True and notices == []
+    assert view_params(state, DEFAULT) == {"draw": "1"}
+    assert parse({"draw": "0"}) == (ViewState(feature=None, layers=DEFAULT), [])
+    assert "draw" not in view_params(parse({})[0], DEFAULT)
+
+
+def test_a_bad_draw_mode_is_off_with_a_notice():
+    state, notices = parse({"draw": "yes<b>"})
+    assert state.draw is False
+    assert notices == ["The draw mode “yes<b>” is not 1 (on) or 0 (off); drawing is off."]

@@ -1,7 +1,10 @@
 """The Map page: layer toggles and legend, place search, the feature or event card, the date,
-the map itself and the timeline strip under it."""
+the map itself and the timeline strip under it; in draw mode (`?draw=1`) the draw toolbar,
+and what was last drawn, measured, in the sidebar."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,6 +14,7 @@ from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
 from layers.html.styles import mirror_card_html, print_script
 from layers.map.basemap import online_basemaps
+from layers.map.draw import DRAWING_RETURNS, BadDrawing, describe_drawing, drawn_geometry
 from layers.map.layer import clicked_feature_id
 from layers.map.mapview import (
     FRAME_FEATURES,
@@ -47,6 +51,7 @@ MAP_KEY = "map"
 MAP_FRAME_KEY = "map-frame"
 SIDEBAR_CARD_KEY = "card-in-sidebar"  # the stylesheet shows one of these two copies of the card
 UNDER_MAP_CARD_KEY = "card-under-map"
+DRAW_KEY = "draw-mode"  # the draw mode, from the address (`draw=1`); a toggle may own it
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -74,6 +79,7 @@ if "view_loaded" not in st.session_state:
     )
     for layer_id in layer_ids:
         st.session_state[f"layer:{layer_id}"] = layer_id in initial.layers
+    st.session_state[DRAW_KEY] = initial.draw
 
 
 def select(feature_id: str | None) -> None:
@@ -136,6 +142,18 @@ def offer_to_fit(visible: tuple[str, ...]) -> None:
                   help="It reaches beyond the map's view: fit the map to it.")
 
 
+def show_drawing(returned: Mapping[str, object] | None) -> None:
+    """What was last drawn on the map, measured, or why it cannot be used (a placeholder for
+    the form that will keep a drawing)."""
+    try:
+        drawn = drawn_geometry(returned)
+    except BadDrawing as problem:
+        st.warning(str(problem), icon=":material/draw:")
+        return
+    if drawn is not None:
+        st.info(describe_drawing(drawn), icon=":material/draw:")
+
+
 def clear() -> None:
     """Close the open feature or event."""
     st.session_state.selected = None
@@ -152,10 +170,13 @@ if click_token != st.session_state.get("last_click"):
         select(clicked)
 
 # --- sidebar: search, card, toggles, background, legend ----------------------------------------
+drawing = bool(st.session_state.get(DRAW_KEY))
 use_stylesheet()
 with st.sidebar:
     url_notices(st.session_state.notices, key="dismiss-notices",
                 on_dismiss=lambda: st.session_state.update(notices=[]))
+    # what is drawn is known once the map has run, below: its place is kept here, on top
+    drawing_slot = st.empty() if drawing else None
 
     place_search(cat, select)  # type-ahead; a hidden layer is switched on (views/search.py)
 
@@ -201,7 +222,7 @@ with st.sidebar:
 
 # --- the map -------------------------------------------------------------------------------------
 geo = geo_files()
-fmap = base_map(*opening, geo, frame=frame)
+fmap = base_map(*opening, geo, frame=frame, draw=drawing)
 
 groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:
@@ -218,16 +239,23 @@ camera = st.session_state.camera
 with st.container(key="page-title"):  # one line, so the map below keeps the window's height
     st.title("Caucasus Briefing Map", anchor=False)
 with st.container(key=MAP_FRAME_KEY):  # the stylesheet gives this frame the window's height
-    st_folium(
+    returned = st_folium(
         fmap,
         key=MAP_KEY,
         height=MAP_HEIGHT_PX,
         use_container_width=True,
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        # the drawings only in draw mode, so an ordinary rerun carries no more than the click
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
+                          *(DRAWING_RETURNS if drawing else ())],
         feature_group_to_add=groups_to_add,
         center=camera[0] if camera else None,
         zoom=camera[1] if camera else None,
     )
+if drawing_slot is not None:
+    # this map's own value, not st.session_state[MAP_KEY]: switching the mode rebuilds the map,
+    # and the copy there would still hold the drawings of the map before
+    with drawing_slot.container():
+        show_drawing(returned)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
     # a phone (where Streamlit folds the sidebar away) and on paper: copied in the browser from
@@ -254,7 +282,8 @@ state = ViewState(
     date=url_date,
     window=url_window,
     event=event.id if event else None,
+    draw=drawing,
 )
 # centre and zoom are written by the map itself as it moves (SyncViewToUrl), so not owned here
 sync_query_params(view_params(state, default_layers),
-                  owned=("feature", "layers", "event", "date", "from", "to"))
+                  owned=("feature", "layers", "event", "date", "from", "to", "draw"))

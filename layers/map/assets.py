@@ -89,6 +89,10 @@ PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {
             ("markerclusterdefaultcss", "leaflet.markercluster/1.1.0/MarkerCluster.Default.css"),
         ),
     ),
+    folium.plugins.Draw: (  # layers.map.draw.DrawControl derives from it
+        (("leaflet_draw_js", "leaflet-draw/1.0.2/leaflet.draw.js"),),
+        (("leaflet_draw_css", "leaflet-draw/1.0.2/leaflet.draw.css"),),
+    ),
     LabelLibraries: (LABEL_JS, ()),
 }
 ASSETS: dict[type[JSCSSMixin], tuple[Links, Links]] = {

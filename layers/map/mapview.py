@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.data.catalog import Bounds, Feature, Layer, bounds_around, geometry_kind
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
+from layers.map.draw import DrawControl
 from layers.map.geo_files import BASEMAP, LEGEND, GeoFiles
 from layers.map.geo_layer import GeoLoader, MapScripts, SelectionHalo
 from layers.map.label_layer import LabelEngine
@@ -214,13 +215,16 @@ def base_map(
     sync_url: bool = True,
     frame: Bounds | None = None,
     keyboard: bool = True,
+    draw: bool = False,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
 
     `sync_url` writes the view into the page address (the Map page's permalinks); pages whose
     address means something else (a briefing's `?scene=`) leave it off. `frame` is fitted on
     first load to the map's real size (`center`/`zoom` only seed it). `keyboard=False` leaves the
-    arrow keys to the page (the Briefing page steps scenes with them). The basemap, the labels
+    arrow keys to the page (the Briefing page steps scenes with them). `draw` adds the draw
+    toolbar (`layers.map.draw`, the Map page's draw mode): switching it rebuilds the map once.
+    The basemap, the labels
     and the map's own scripts and stylesheet are files in `geo` (`layers.map.geo_files`), so
     the base map's script stays small.
     """
@@ -253,6 +257,8 @@ def base_map(
         secondary_area_unit=None,
     )
     localize(measure).add_to(fmap)
+    if draw:
+        localize(DrawControl()).add_to(fmap)
     LegendControl().add_to(fmap)
     DoubleClickGuard().add_to(fmap)
     FitFrame(frame).add_to(fmap)

@@ -1,9 +1,10 @@
 """The map view's shareable state and its round trip through URL query parameters.
 
 A briefer copies the address bar and a colleague sees the same map: the selected feature or
-event, the visible layers, the centre and the zoom, and the date it shows (`date`, or a window
-`from`/`to`). Anything in a URL is untrusted input, so parsing never
-raises: what does not fit is dropped and reported as a notice the page shows.
+event, the visible layers, the centre and the zoom, the date it shows (`date`, or a window
+`from`/`to`), and whether the draw toolbar is on (`draw=1`). Anything in a URL is untrusted
+input, so parsing never raises: what does not fit is dropped and reported as a notice the page
+shows.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class ViewState:
     window: tuple[datetime.date, datetime.date] | None = None
     """Only the events between these days (the map as it stood on the last)."""
     event: str | None = None
+    draw: bool = False
+    """The draw mode: the map shows the draw toolbar (`layers.map.draw`)."""
 
 
 def _first(value: str | list[str] | None) -> str | None:
@@ -58,7 +61,8 @@ def parse_view(
     `layers` is a comma-separated list of layer ids (`layers=` alone shows none); `center` is
     `lat,lon`; `zoom` a whole or quarter step (`7.25`); `feature` a feature id; `event` an
     event id; `date` a day `YYYY-MM-DD`, or `from` and `to` two days (a window; `date` wins
-    over it). Unknown keys are left alone: other pages own them.
+    over it); `draw` is `1` for the draw mode (`0`, like no `draw`, for none). Unknown keys are
+    left alone: other pages own them.
     """
     notices: list[str] = []
     date, window = _parse_time(params, notices)
@@ -108,8 +112,16 @@ def parse_view(
                 f"{MAX_ZOOM} in quarter steps; the default zoom is used."
             )
 
+    draw = False
+    raw_draw = _first(params.get("draw"))
+    if raw_draw is not None:
+        draw = raw_draw == "1"
+        if raw_draw not in ("0", "1"):
+            notices.append(f"The draw mode “{quoted_input(raw_draw)}” is not 1 (on) or 0 (off); "
+                           "drawing is off.")
+
     return ViewState(feature=feature, layers=layers, center=center, zoom=zoom, date=date,
-                     window=window, event=event), notices
+                     window=window, event=event, draw=draw), notices
 
 
 def _parse_time(params: Mapping[str, str | list[str]], notices: list[str]
@@ -162,5 +174,7 @@ def view_params(
         params["date"] = state.date.isoformat()
     elif state.window is not None:
         params["from"], params["to"] = (day.isoformat() for day in state.window)
+    if state.draw:
+        params["draw"] = "1"
     return params
 

@@ -27,6 +27,10 @@ LINE_HALO_EXTRA = 6.0
 """A selected line's halo is this many pixels wider than the selection outline, drawn under
 the line so the line keeps its colour."""
 
+DRAWING = Style(color="#E4007C", weight=3.0, fill=None, fill_opacity=0.15)
+"""What a briefer draws on the Map page (`layers.map.draw`): solid, in a magenta no layer uses,
+so a sketch is never mistaken for the data."""
+
 HALO_COLOR = "#000000"
 HALO_EXTRA_WEIGHT = 4.0
 """A highlighted feature's halo is this many pixels wider than the feature's own line."""
