@@ -378,7 +378,8 @@ def test_a_source_says_what_kind_it_is_and_carries_what_that_kind_needs(geodata:
         '"<title>"}' in lines
     assert '[sources.json] page:x.coordinates: must be {"lat": <-90..90>, "lon": <-180..180>, ' \
         '"as_published": "…"}' in lines
-    assert "[sources.json] rumour.kind: 'rumour' is not one of: dataset, statement, page, user" in lines
+    assert ("[sources.json] rumour.kind: 'rumour' is not one of: dataset, statement, page, "
+            "user") in lines
 
 
 GEOMETRY_RULES = [
