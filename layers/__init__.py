@@ -1,6 +1,6 @@
 """The Caucasus Briefing Map library: everything the dashboard knows and draws, with no Streamlit.
 
-Six packages, imported one way only (`tests/test_architecture.py` reads the imports and fails
+Seven packages, imported one way only (`tests/test_architecture.py` reads the imports and fails
 on an arrow that runs backwards):
 
   data/      the article, the geodata catalog, its schema and every check on it, the mention
@@ -18,6 +18,9 @@ on an arrow that runs backwards):
   build/     set-up and build tools: one npm fetcher and pin manifest, TopoJSON, the offline
              basemap, the map assets and the geodata build (`python -m layers.build …`).
              Imports data/ only, so a build never pulls in the renderers.
+  workspace/ the briefer's own layers: the workspace GeoPackage (store, revisions, exports,
+             the user's layers as catalog layers) and the readers of uploaded files.
+             Imports data/ only, and never Streamlit: the pages call it.
 
 `cli.py` (`python -m layers …`) may import any of them; nothing imports it.
 """

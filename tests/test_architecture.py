@@ -1,5 +1,5 @@
-"""The library's imports run one way: data <- html <- map <- briefing <- publish, and build imports
-only data.
+"""The library's imports run one way: data <- html <- map <- briefing <- publish, and build and
+workspace import only data.
 
 Read from the source (ast), not by importing, so an arrow that runs backwards fails here even in
 a module no other test imports. The table below is the rule; `layers/__init__.py` says the same
@@ -23,6 +23,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "briefing": {"data", "html", "map", "briefing"},
     "publish": {"data", "html", "map", "briefing", "publish"},
     "build": {"data", "build"},
+    "workspace": {"data", "workspace"},
 }
 """For each package of `layers`, the packages of `layers` it may import (the root module
 `layers`, which only names paths, is open to all)."""
@@ -34,6 +35,7 @@ NEVER: dict[str, set[str]] = {
     "briefing": {"streamlit", "streamlit_folium"},
     "publish": {"folium", "branca", "matplotlib", "streamlit", "streamlit_folium"},
     "build": {"folium", "branca", "matplotlib", "streamlit", "streamlit_folium"},
+    "workspace": {"folium", "branca", "matplotlib", "streamlit", "streamlit_folium"},
 }
 """Third-party packages a package must not import: nothing in data/ draws, nothing in the
 library runs Streamlit (that is views/), and the static edition writes its own Leaflet page

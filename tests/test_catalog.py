@@ -171,7 +171,7 @@ SCHEMA_RULES = [
                  "[borders] armenia.category: 'nation' is not one of: country, exclave, region, "
                  "district, area, capital, city, town, port, border-crossing, route, rail-line, "
                  "missing-link, road, pipeline, claim-armenia, claim-azerbaijan, "
-                 "claim-armenia-origin, claim-azerbaijan-origin, drill-area",
+                 "claim-armenia-origin, claim-azerbaijan-origin, drill-area, place, line",
                  id="category"),
     pytest.param("armenia", setting("precision", "rough"),
                  "[borders] armenia.precision: 'rough' is not one of: exact, approximate, "
@@ -378,7 +378,8 @@ def test_a_source_says_what_kind_it_is_and_carries_what_that_kind_needs(geodata:
         '"<title>"}' in lines
     assert '[sources.json] page:x.coordinates: must be {"lat": <-90..90>, "lon": <-180..180>, ' \
         '"as_published": "…"}' in lines
-    assert "[sources.json] rumour.kind: 'rumour' is not one of: dataset, statement, page" in lines
+    assert ("[sources.json] rumour.kind: 'rumour' is not one of: dataset, statement, page, "
+            "user") in lines
 
 
 GEOMETRY_RULES = [

@@ -67,8 +67,13 @@ CATEGORIES = (
     "claim-armenia-origin",
     "claim-azerbaijan-origin",
     "drill-area",
+    "place",
+    "line",
 )
-"""The categories in use (geodata/README.md); a new kind of thing is added here first."""
+"""The categories in use (geodata/README.md); a new kind of thing is added here first. `place`
+and `line` (with `area`) are the neutral kinds a user's uploaded or drawn feature gets from its
+geometry (`layers.workspace.upload`): calling a user's point a `town` would say more than they
+did, and the map would label it as one."""
 
 CLAIM_SIDES: dict[str, str] = {
     "claim-armenia": "Armenia",

@@ -43,15 +43,18 @@ EXACT_POINT_KM = 2.0
 """How far an `exact` point may lie from the gazetteer position it names (a town's GeoNames
 point, a village's published coordinate)."""
 
-DATASET, STATEMENT, PAGE = "dataset", "statement", "page"
+DATASET, STATEMENT, PAGE, USER = "dataset", "statement", "page", "user"
 SOURCE_FIELDS: dict[str, dict[str, type]] = {
     DATASET: {"name": str},
     STATEMENT: {"name": str, "by": str, "date": str, "words": list},
     PAGE: {"name": str, "pages": list, "words": list},
+    USER: {"name": str},
 }
 """What each kind of source in sources.json must carry (`kind` defaults to a dataset): a
 statement its author, date and the words it used, as found; a page where it was read (address
-and title, as opened) and the words read there."""
+and title, as opened) and the words read there. A `user` source is a briefer's own layer
+(`layers.workspace`): its name says how it came ("uploaded by the user: villages.kml"); it is
+never in sources.json, only in a catalog the workspace's layers were added to."""
 _KINDS = {str: "a non-empty string", list: "a non-empty list"}
 
 
@@ -83,7 +86,7 @@ def validate_catalog(
     for layer, props, geometry in catalog.features:
         problems.extend(validate_properties(props, layer.id))
         ident = props.get("id") if isinstance(props.get("id"), str) else None
-        located = [("geometry", message) for message in _geometry_problems(geometry)]
+        located = [("geometry", message) for message in geometry_problems(geometry)]
         if ident in first_layer:
             located.append(("id", f"is already used in layer {first_layer[ident]}"))
         elif ident is not None:
@@ -114,7 +117,9 @@ def _event_problems(catalog: Catalog, article: Article, geodata_dir: Path) -> li
     return validate_events(entries, article, catalog.sources, ids)
 
 
-def _geometry_problems(geometry: BaseGeometry | None) -> Iterator[str]:
+def geometry_problems(geometry: BaseGeometry | None) -> Iterator[str]:
+    """What is wrong with a feature's geometry: empty, invalid, or off the WGS84 globe. Public
+    because the workspace refuses the same geometries before it writes them."""
     if geometry is None or geometry.is_empty:
         yield "is empty"
         return
