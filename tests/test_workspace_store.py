@@ -25,18 +25,16 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from layers.data.catalog import Catalog, load_catalog
+from layers.data.catalog import USER_GROUP, Catalog, is_user_layer, load_catalog
 from layers.data.schema import CATEGORIES, validate_properties
 from layers.workspace.store import (
     DEFAULT_PATH,
-    USER_GROUP,
     USER_STYLE,
     WORKSPACE_ENV,
     ConflictError,
     InvalidFeaturesError,
     Workspace,
     WorkspaceError,
-    is_user_layer,
     open_workspace,
     user_source,
     with_user_layers,
@@ -404,3 +402,16 @@ def test_user_ids_and_colour_are_none_of_the_shipped_ones():
                for style in [entry["style"], *entry.get("categories", {}).values()]
                for key in ("color", "fill")}
     assert USER_STYLE["color"].lower() not in colours
+
+
+def test_an_upload_lands_as_one_layer_with_its_features_or_not_at_all(ws):
+    """`add_layer` makes the layer and its features in one transaction: a bad feature leaves
+    no empty layer behind."""
+    layer_id, ids = ws.add_layer("Checkpoints", user_source("checkpoints.csv"),
+                                 lambda lid: [(props("my-c", lid), Point(45, 40))])
+    assert layer_id == "my-checkpoints" and ids == ["my-c"]
+    before = ws.revision()
+    with pytest.raises(InvalidFeaturesError):
+        ws.add_layer("Broken", user_source("broken.csv"),
+                     lambda lid: [(props("my-d", lid, category="nation"), Point(45, 40))])
+    assert ws.revision() == before and [lay.id for lay in ws.layers()] == ["my-checkpoints"]

@@ -14,7 +14,7 @@ entries. Drawing it is `layers.map`'s business, so loading the catalog never imp
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,13 +27,17 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 import layers
-from layers.data.schema import REQUIRED, category_label
+from layers.data.schema import REQUIRED, attributed_name, category_label
 from layers.data.search import Searchable, SearchIndex, SearchTerm
 
 LAYERS_FILE = "layers.json"
 SOURCES_FILE = "sources.json"
 TERMS_FILE = "search_terms.json"
 """Search terms that find several features (`layers.data.search`); optional: none if absent."""
+USER_GROUP = "My layers"
+"""The group of the briefer's own layers (`layers.workspace`), and the marker every page and
+handout reads to say "added by you" (`is_user_layer`): the feature schema admits no extra
+property for it, and a shipped layer never has this group."""
 CRS = "EPSG:4326"
 NAME_SEPARATOR = " / "
 """Places with two names carry both in `name`, joined by this: `Stepanakert / Khankendi`."""
@@ -141,6 +145,19 @@ class Layer:
             if kind in kinds:
                 return kind
         return "area"
+
+
+def is_user_layer(layer: Layer) -> bool:
+    """Whether a layer is the briefer's own, which every view marks "added by you"."""
+    return layer.group == USER_GROUP
+
+
+def shown_name(props: Mapping[str, object], layer: Layer) -> str:
+    """A feature's name wherever it appears without its card (a list, a legend, a handout, a
+    search result): whose claim it is (`attributed_name`), and "added by you" for the briefer's
+    own, so an audience can tell the shipped data from theirs."""
+    name = attributed_name(dict(props))
+    return f"{name} (added by you)" if is_user_layer(layer) else name
 
 
 def geometry_kind(geometry: BaseGeometry) -> str:

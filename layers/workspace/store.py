@@ -52,7 +52,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 import layers
-from layers.data.catalog import Catalog, Layer, catalog_from_documents
+from layers.data.catalog import USER_GROUP, Catalog, catalog_from_documents
 from layers.data.schema import Problem, validate_properties
 from layers.data.validate import SOURCE_FIELDS, USER, geometry_problems
 
@@ -64,9 +64,6 @@ SCHEMA_VERSION = 1
 """The layout above. A file of a higher version was written by a newer app: it is refused, never
 rewritten, so the newer app still finds its data."""
 USER_PREFIX = "my-"
-USER_GROUP = "My layers"
-"""The sidebar group of every user layer, and the marker the pages read to say "added by you"
-(`is_user_layer`): the feature schema admits no extra property for it."""
 USER_STYLE = {"color": "#009E73", "weight": 3.0, "fill": "#009E73", "fillOpacity": 0.25,
               "radius": 7.0}
 """Okabe–Ito bluish green, the one colour of that palette no shipped layer uses
@@ -227,6 +224,21 @@ class Workspace:
         entry = _source_entry(source)
         with self._writing() as (db, revision):
             return _create_layer(db, title, entry, _now(), revision)
+
+    def add_layer(self, title: str, source: dict,
+                  features_for: Callable[[str], Iterable[tuple[dict, BaseGeometry]]]
+                  ) -> tuple[str, list[str]]:
+        """A new layer and its features in one transaction, so an upload lands whole or not at
+        all (never an empty layer left by a failure in between). `features_for` is given the
+        new layer's id, which its features cite in `sources`; returns the layer's id and the
+        features'. InvalidFeaturesError, and nothing written, if any feature breaks a rule."""
+        title = _title(title)
+        entry = _source_entry(source)
+        with self._writing() as (db, revision):
+            layer_id = _create_layer(db, title, entry, _now(), revision)
+            prepared = _prepared(layer_id, features_for(layer_id))
+            ids = [_insert(db, layer_id, props, blob) for props, blob in prepared]
+        return layer_id, ids
 
     def rename_layer(self, layer_id: str, title: str) -> None:
         """Give a layer a new title (its id, in links, stays)."""
@@ -394,11 +406,6 @@ class Workspace:
             finally:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
-
-
-def is_user_layer(layer: Layer) -> bool:
-    """Whether a catalog layer is the briefer's own, for the pages' "added by you"."""
-    return layer.group == USER_GROUP
 
 
 def user_catalog(workspace_layers: Sequence[UserLayer], workspace_file: Path) -> Catalog:
