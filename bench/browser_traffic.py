@@ -38,6 +38,7 @@ import asyncio
 import atexit
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -240,6 +241,8 @@ async def serve(script: Path, cwd: Path, log_dir: Path, name: str) -> AsyncItera
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+            # an empty workspace of its own: the briefer's layers are not what is measured
+            env={**os.environ, "CBM_WORKSPACE": str(log_dir / f"{name}-workspace.gpkg")},
         )
     _RUNNING.add(process)
     url = f"http://127.0.0.1:{port}"

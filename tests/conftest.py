@@ -1,7 +1,8 @@
 """Shared test data: the real article and the small fixture catalog in tests/fixtures/geodata."""
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,20 @@ from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, Feature, load_catalog
 
 FIXTURE_GEODATA = Path(__file__).parent / "fixtures" / "geodata"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, and every server a test starts (they inherit the environment), keeps the
+    briefer's layers in a workspace of its own, never in `workspace/` beside the app."""
+    path = tmp_path_factory.mktemp("workspace") / "workspace.gpkg"
+    before = os.environ.get("CBM_WORKSPACE")
+    os.environ["CBM_WORKSPACE"] = str(path)
+    yield path
+    if before is None:
+        del os.environ["CBM_WORKSPACE"]
+    else:
+        os.environ["CBM_WORKSPACE"] = before
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from streamlit_folium import generate_js_hash
 import layers
 import views.common
 from layers.data.catalog import load_catalog
+from layers.html.markup import markdown_literal
 from views.search import QUERY_KEY
 
 GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
@@ -150,8 +151,8 @@ def test_a_typo_finds_the_place_and_a_hidden_layer_is_said_then_switched_on():
     assert first.key == "hit:meghri" and first.label == "Meghri · Railways · layer off"
     first.click().run()
     assert at.sidebar.checkbox(key="layer:railways").value
-    assert "Switched on the Railways layer to show Meghri." in [
-        caption.value for caption in at.sidebar.caption]
+    assert markdown_literal("Switched on the Railways layer to show Meghri.") in [
+        caption.value for caption in at.sidebar.caption]  # names are shown as text
     assert 'data-feature="meghri"' in card_html(at)
     assert layer_ids("railways") <= sent_ids(at)
     assert "railways" in at.query_params["layers"].split(",")

@@ -64,10 +64,10 @@ from views.common import (
     article,
     catalog,
     geo_files,
-    geodata_stamp,
     sync_query_params,
     url_notices,
     use_stylesheet,
+    workspace_version,
 )
 
 SESSION_KEY = "briefing_session"
@@ -143,9 +143,10 @@ def act_on_form(action: Callable[..., tuple[Session, BuilderForm]], *args: objec
 
 
 @st.cache_data(show_spinner="Preparing the handouts…", max_entries=8)
-def handouts(storyboard_json: str, geodata_stamp: float) -> tuple[str, bytes]:
+def handouts(storyboard_json: str, version: tuple[float, int]) -> tuple[str, bytes]:
     """The offline HTML and the PDF of a storyboard, made once per storyboard text and version
-    of the geodata (so a `make geodata` under a running server is not served stale)."""
+    of the geodata and the workspace (so a `make geodata` under a running server, or a layer
+    the briefer just added, is not served stale)."""
     prepared, _ = parse_storyboard(storyboard_json, catalog(), article())
     return export_html(prepared, catalog(), article()), export_pdf(prepared, catalog(), article())
 
@@ -191,7 +192,7 @@ with st.sidebar:
     st.button("Prepare handouts", key="briefing-prepare", disabled=not scenes,
               on_click=act, args=(Session.prepare_handouts,))
     if session.handouts_ready:
-        handout_html, handout_pdf = handouts(storyboard_to_json(board), geodata_stamp())
+        handout_html, handout_pdf = handouts(storyboard_to_json(board), workspace_version())
         st.download_button("Download offline HTML", data=handout_html,
                            file_name=f"{session.stem}.html", mime="text/html",
                            key="briefing-html")

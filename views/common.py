@@ -23,6 +23,7 @@ from layers.html.styles import style_tag
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
+from layers.workspace.store import Workspace, WorkspaceError, open_workspace, with_user_layers
 
 
 def geodata_stamp() -> float:
@@ -37,23 +38,62 @@ def article() -> Article:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _catalog(stamp: float) -> Catalog:
+def _shipped(stamp: float) -> Catalog:
     return load_catalog()
 
 
+def shipped_catalog() -> Catalog:
+    """The geodata the app ships, without the briefer's layers, loaded once per version."""
+    return _shipped(geodata_stamp())
+
+
+def workspace() -> tuple[Workspace | None, str | None]:
+    """The briefer's workspace (`layers.workspace.store`), or None and a message naming what is
+    wrong with its file, so every page carries on with the shipped layers."""
+    try:
+        return open_workspace(), None
+    except WorkspaceError as error:
+        return None, f"Your layers could not be opened: {error}"
+
+
+def workspace_version() -> tuple[float, int]:
+    """The version of what the pages draw: the geodata files' and the workspace's revision (-1
+    when the workspace cannot be read)."""
+    store, _ = workspace()
+    try:
+        revision = store.revision() if store is not None else -1
+    except WorkspaceError:
+        revision = -1
+    return geodata_stamp(), revision
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _catalog(version: tuple[float, int]) -> Catalog:
+    shipped = shipped_catalog()
+    store, _ = workspace()
+    if store is None or version[1] < 0:
+        return shipped
+    try:
+        return with_user_layers(shipped, store.layers(), store.path)
+    except WorkspaceError:
+        return shipped
+
+
 def catalog() -> Catalog:
-    """Every geodata layer, loaded once per version of the files."""
-    return _catalog(geodata_stamp())
+    """Every layer: the shipped geodata and, after it, the briefer's own ("My layers"), built
+    once per version of both and shared by every session, so a layer one session adds appears
+    in the others on their next rerun."""
+    return _catalog(workspace_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _mentions(stamp: float) -> MentionIndex:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _mentions(version: tuple[float, int]) -> MentionIndex:
     return build_index(article(), catalog())
 
 
 def mentions() -> MentionIndex:
-    """The feature ↔ paragraph ↔ citation index, computed once per version of the geodata."""
-    return _mentions(geodata_stamp())
+    """The feature ↔ paragraph ↔ citation index, computed once per version of the layers."""
+    return _mentions(workspace_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -70,20 +110,21 @@ def events() -> tuple[tuple[Event, ...], str | None]:
     return _events(geodata_stamp())
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _geo_files(stamp: float) -> GeoFiles:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _geo_files(stamp: float, revision: int) -> GeoFiles:
     return write_map_files(catalog(), GEO_DIR)
 
 
 def geo_files() -> GeoFiles:
     """The map's files (`layers.map.geo_files`), written once per version of the geodata, the
     basemap and the map's scripts, and again if someone deleted them under a running server."""
-    stamp = max(geodata_stamp(), *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")),
+    stamp, revision = workspace_version()
+    stamp = max(stamp, *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")),
                 *(p.stat().st_mtime for p in TEMPLATES_DIR.iterdir()))
-    files = _geo_files(stamp)
+    files = _geo_files(stamp, revision)
     if not all((GEO_DIR / name).exists() for name in files.names.values()):
         _geo_files.clear()
-        files = _geo_files(stamp)
+        files = _geo_files(stamp, revision)
     return files
 
 

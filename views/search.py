@@ -14,7 +14,8 @@ from collections.abc import Callable
 import streamlit as st
 from st_keyup import st_keyup
 
-from layers.data.catalog import Catalog
+from layers.data.catalog import Catalog, shown_name
+from layers.html.markup import markdown_literal
 
 QUERY_KEY = "place-search"
 CHOSEN_KEY = "place-search-chosen"
@@ -32,7 +33,7 @@ def layer_key(layer_id: str) -> str:
 def result_label(cat: Catalog, feature_id: str) -> str:
     """`Meghri · Railways · layer off`: the feature, its layer, and whether it is hidden."""
     found = cat.feature(feature_id)
-    label = f"{found.properties['name']} · {found.layer.title}"
+    label = f"{shown_name(found.properties, found.layer)} · {found.layer.title}"
     shown = st.session_state.get(layer_key(found.layer.id))
     return label if shown else f"{label} · {LAYER_OFF}"
 
@@ -60,10 +61,11 @@ def place_search(cat: Catalog, select: Callable[[str], None]) -> None:
     if query.strip() and not hits:
         st.caption("No place matches that name or spelling.")
     for hit in hits:
-        st.button(result_label(cat, hit), key=f"hit:{hit}", width="stretch",
+        # a name is text, not Markdown (a briefer's own may hold anything)
+        st.button(markdown_literal(result_label(cat, hit)), key=f"hit:{hit}", width="stretch",
                   on_click=_choose, args=(cat, hit, select))
     # said once, after the choice, under the results (above the card), so the results the
     # pointer is over do not move
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
-        st.caption(notice)
+        st.caption(markdown_literal(notice))

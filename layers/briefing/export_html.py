@@ -42,8 +42,7 @@ from layers.briefing.storyboard import (
     used_layer_ids,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer
-from layers.data.schema import attributed_name
+from layers.data.catalog import Catalog, Layer, shown_name
 from layers.html.references import references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
@@ -133,7 +132,7 @@ def _scene(scene: Scene, catalog: Catalog, article: Article) -> dict[str, object
                       "number": article.paragraph(ref.paragraph).number}
                      for ref in scene.passages],
         "notes": scene.notes,
-        "highlighted": [attributed_name(catalog.feature(fid).properties)
+        "highlighted": [shown_name(catalog.feature(fid).properties, catalog.feature(fid).layer)
                         for fid in scene.highlight],
         "legend": Markup("".join(entry_html(entry) for entry in legend)),
         "citations": Markup(references_html(
@@ -256,7 +255,7 @@ def _layer_items(layer: Layer) -> list[dict]:
         style = layer.style_for(row.category)
         point = row.geometry.geom_type == "Point"
         items.append({"id": row.id, **_item(row.geometry, path_options(style, row.precision, point),
-                                            style.radius, attributed_name(row._asdict()))})
+                                            style.radius, shown_name(row._asdict(), layer))})
     return items
 
 
@@ -266,6 +265,6 @@ def _highlight_items(layer: Layer, props: dict, geometry: BaseGeometry) -> list[
     style = layer.style_for(props["category"])
     point = geometry.geom_type == "Point"
     return [_item(geometry, halo_options(style, props["precision"], point),
-                  halo_style(style).radius, attributed_name(props)),
+                  halo_style(style).radius, shown_name(props, layer)),
             _item(geometry, path_options(style, props["precision"], point), style.radius,
-                  attributed_name(props))]
+                  shown_name(props, layer))]

@@ -52,8 +52,7 @@ from layers.briefing.storyboard import (
     scene_features,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, Style
-from layers.data.schema import attributed_name
+from layers.data.catalog import Catalog, Layer, Style, shown_name
 from layers.html.card import readable_date
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.labels import (
@@ -163,7 +162,7 @@ def _scene_page(number: int, total: int, scene: Scene, catalog: Catalog, article
         blocks.append(_Block("Speaker notes", bold=True, gap_before=0.9))
         blocks.append(_Block(scene.notes))
     if scene.highlight:
-        names = ", ".join(attributed_name(catalog.feature(fid).properties)
+        names = ", ".join(shown_name(catalog.feature(fid).properties, catalog.feature(fid).layer)
                           for fid in scene.highlight)
         blocks.append(_Block(f"Outlined in black: {names}", size=0.85, italic=True,
                              gap_before=0.6))

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from layers.data.article import MONTHS, Article, Reference
-from layers.data.catalog import Catalog, Feature
+from layers.data.catalog import Catalog, Feature, is_user_layer
 from layers.data.mentions import MentionIndex
 from layers.data.schema import CLAIM_SIDES, category_label, date_span
 from layers.html import markup
@@ -77,6 +77,8 @@ class Card:
     passages: tuple[Passage, ...]
     references: tuple[Reference, ...]
     sources: tuple[dict, ...]
+    added_by_you: bool = False
+    """The briefer's own feature (a layer of their workspace), which the card says first."""
     sides: tuple[tuple[str, tuple[ClaimSet, ...]], ...] = ()
     """For a claim: each side's officials with what they said about this place, this feature's
     own claims and its counter-claims, side by side in SIDE_OFFICIALS order."""
@@ -122,6 +124,7 @@ def build_card(feature: Feature, article: Article, index: MentionIndex, catalog:
         passages=tuple(passages),
         references=references,
         sources=card_sources,
+        added_by_you=is_user_layer(feature.layer),
         sides=_sides(props, catalog),
     )
 
@@ -201,8 +204,9 @@ def card_html(card: Card) -> str:
              f"<h3>{t(card.name)}</h3>"]
     if card.aliases:
         parts.append(f"<p><small>Also: {t(', '.join(card.aliases))}</small></p>")
+    mine = '<span class="badge added-by-you">added by you</span> ' if card.added_by_you else ""
     parts.append(
-        f'<p><span class="badge">{t(category_label(card.category))}</span> '
+        f'<p>{mine}<span class="badge">{t(category_label(card.category))}</span> '
         f'<span class="badge precision-{t(card.precision)}">{t(card.precision)}</span> '
         f"<small>· {t(card.layer_title)}</small></p>"
     )
@@ -239,7 +243,8 @@ def card_html(card: Card) -> str:
         detail = ", ".join(
             t(source[key]) for key in ("version", "licence") if source.get(key)
         )
-        parts.append(f"<li>{t(source['name'])}{' (' + detail + ')' if detail else ''}</li>")
+        said = f"; their source, as typed: {t(source['said'])}" if source.get("said") else ""
+        parts.append(f"<li>{t(source['name'])}{' (' + detail + ')' if detail else ''}{said}</li>")
     parts.append("</ul></div>")
     return "".join(parts)
 

@@ -70,7 +70,9 @@ class DrawControl(folium.plugins.Draw):
 
     _template = Template((TEMPLATES_DIR / "draw_control.js").read_text(encoding="utf-8"))
 
-    def __init__(self) -> None:
+    def __init__(self, round_: int = 0) -> None:
+        """`round_` counts the drawings the page has kept: a new one rebuilds the map, which
+        clears the toolbar's own copy of the shape now drawn as a feature of My layers."""
         super().__init__(
             position="topleft",
             show_geometry_on_click=False,
@@ -79,6 +81,7 @@ class DrawControl(folium.plugins.Draw):
         )
         self.pane = DRAWINGS_PANE
         self.pane_z = DRAWINGS_PANE_Z
+        self.round = round_
 
 
 class BadDrawing(ValueError):

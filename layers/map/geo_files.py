@@ -33,7 +33,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from layers import ROOT
-from layers.data.catalog import Catalog, Layer, geometry_kind
+from layers.data.catalog import Catalog, Layer, geometry_kind, is_user_layer
 from layers.data.events import changes, valid_on
 from layers.html.styles import stylesheet
 from layers.map.assets import inlinable_text
@@ -100,6 +100,7 @@ def layer_document(layer: Layer, day: datetime.date | None = None) -> Document:
     legend rows of what is drawn (no "former NKAO" row as of 2022)."""
     features = []
     shown = set()
+    mine = is_user_layer(layer)
     for row in layer.features.itertuples(index=False):
         if day is not None and not valid_on(row._asdict(), day):
             continue
@@ -108,7 +109,8 @@ def layer_document(layer: Layer, day: datetime.date | None = None) -> Document:
         point = row.geometry.geom_type == "Point"
         features.append(feature_instructions(
             row.geometry, path_options(style, row.precision, point=point), style.radius,
-            tooltip_html(row.id, row.name, row.category, row.precision), feature_id=row.id))
+            tooltip_html(row.id, row.name, row.category, row.precision, mine),
+            feature_id=row.id))
     labels = [label for label in cached_layer_labels(layer)
               if label.feature is None or label.feature in shown]
     legend = layer_legend_html(layer)

@@ -32,14 +32,17 @@ def feature_group(layer: Layer, url: str) -> folium.FeatureGroup:
 _ID_MARK = re.compile(r"\[\[id:([a-z0-9-]+)\]\]")
 
 
-def tooltip_html(feature_id: str, name: str, category: str, precision: str) -> str:
+def tooltip_html(feature_id: str, name: str, category: str, precision: str,
+                 mine: bool = False) -> str:
     """Hover text: name, category and precision, plus a hidden id mark the server reads back.
 
     streamlit-folium returns a clicked object's tooltip text; the mark lets the server find the
     feature by id instead of asking the browser for its (possibly megabyte-sized) GeoJSON.
     """
+    added = " · added by you" if mine else ""
     return (f"<b>{markup.text(name)}</b><br>"
-            f"<small>{markup.text(category_label(category))} · {markup.text(precision)}</small>"
+            f"<small>{markup.text(category_label(category))} · {markup.text(precision)}{added}"
+            "</small>"
             f'<span style="display:none">[[id:{markup.text(feature_id)}]]</span>')
 
 

@@ -216,6 +216,7 @@ def base_map(
     frame: Bounds | None = None,
     keyboard: bool = True,
     draw: bool = False,
+    draw_round: int = 0,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
 
@@ -223,10 +224,10 @@ def base_map(
     address means something else (a briefing's `?scene=`) leave it off. `frame` is fitted on
     first load to the map's real size (`center`/`zoom` only seed it). `keyboard=False` leaves the
     arrow keys to the page (the Briefing page steps scenes with them). `draw` adds the draw
-    toolbar (`layers.map.draw`, the Map page's draw mode): switching it rebuilds the map once.
-    The basemap, the labels
-    and the map's own scripts and stylesheet are files in `geo` (`layers.map.geo_files`), so
-    the base map's script stays small.
+    toolbar (`layers.map.draw`, the Map page's draw mode): switching it rebuilds the map once,
+    as does a new `draw_round` (a drawing kept, so the toolbar's copy of it goes). The
+    basemap, the labels and the map's own scripts and stylesheet are files in `geo`
+    (`layers.map.geo_files`), so the base map's script stays small.
     """
     fmap = offline_map(
         location=center,
@@ -258,7 +259,7 @@ def base_map(
     )
     localize(measure).add_to(fmap)
     if draw:
-        localize(DrawControl()).add_to(fmap)
+        localize(DrawControl(draw_round)).add_to(fmap)
     LegendControl().add_to(fmap)
     DoubleClickGuard().add_to(fmap)
     FitFrame(frame).add_to(fmap)

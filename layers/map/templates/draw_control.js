@@ -1,6 +1,7 @@
 {# The draw toolbar (DrawControl): Leaflet.draw's control, its drawings in a pane of their own
    over the features, kept in the one group streamlit-folium reads them from. #}
 {% macro script(this, kwargs) %}
+// drawings kept so far: {{ this.round|int }}
 (function (map) {
     if (!map.getPane({{ this.pane|tojson }})) {
         map.createPane({{ this.pane|tojson }}).style.zIndex = {{ this.pane_z|tojson }};
