@@ -23,6 +23,7 @@ navigation = st.navigation(
         st.Page("views/article.py", title="Article", url_path="article"),
         st.Page("views/sources.py", title="Sources", url_path="sources"),
         st.Page("views/data.py", title="Data", url_path="data"),
+        st.Page("views/workspace.py", title="My layers", url_path="my-layers"),
     ]
 )
 navigation.run()

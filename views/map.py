@@ -4,17 +4,16 @@ and what was last drawn, measured, in the sidebar."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.data.catalog import bounds_around
+from layers.data.catalog import USER_GROUP, bounds_around, is_user_layer
 from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
+from layers.html.markup import markdown_literal
 from layers.html.styles import mirror_card_html, print_script
 from layers.map.basemap import online_basemaps
-from layers.map.draw import DRAWING_RETURNS, BadDrawing, describe_drawing, drawn_geometry
+from layers.map.draw import DRAWING_RETURNS
 from layers.map.layer import clicked_feature_id
 from layers.map.mapview import (
     FRAME_FEATURES,
@@ -45,13 +44,13 @@ from views.common import (
     url_notices,
     use_stylesheet,
 )
+from views.drawing import DRAW_KEY, draw_round, draw_toggle, drawing_form
 from views.search import place_search
 
 MAP_KEY = "map"
 MAP_FRAME_KEY = "map-frame"
 SIDEBAR_CARD_KEY = "card-in-sidebar"  # the stylesheet shows one of these two copies of the card
 UNDER_MAP_CARD_KEY = "card-under-map"
-DRAW_KEY = "draw-mode"  # the draw mode, from the address (`draw=1`); a toggle may own it
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -142,16 +141,19 @@ def offer_to_fit(visible: tuple[str, ...]) -> None:
                   help="It reaches beyond the map's view: fit the map to it.")
 
 
-def show_drawing(returned: Mapping[str, object] | None) -> None:
-    """What was last drawn on the map, measured, or why it cannot be used (a placeholder for
-    the form that will keep a drawing)."""
-    try:
-        drawn = drawn_geometry(returned)
-    except BadDrawing as problem:
-        st.warning(str(problem), icon=":material/draw:")
-        return
-    if drawn is not None:
-        st.info(describe_drawing(drawn), icon=":material/draw:")
+def keep_view() -> None:
+    """The draw mode rebuilds the map: it comes back where the user had it, not where the page
+    last put it."""
+    st.session_state.camera = current_camera()
+
+
+def kept(layer_id: str, feature_id: str) -> None:
+    """A drawing kept in My layers: its layer on, and its card open (with no fly-to: the map is
+    already there)."""
+    st.session_state[f"layer:{layer_id}"] = True
+    st.session_state.selected = feature_id
+    st.session_state.event = None
+    st.session_state.camera = current_camera()
 
 
 def clear() -> None:
@@ -202,8 +204,13 @@ with st.sidebar:
         groups.setdefault(layer.group, []).append(layer)
     for group, members in groups.items():
         st.caption(group)
-        for layer in members:
-            st.checkbox(layer.title, key=f"layer:{layer.id}")
+        for layer in members:  # a title is text, not Markdown: a briefer's may hold anything
+            st.checkbox(markdown_literal(layer.title), key=f"layer:{layer.id}")
+    if USER_GROUP not in groups:
+        st.caption(USER_GROUP)
+    draw_toggle(keep_view)
+    st.page_link("views/workspace.py", label="Add a file, edit, export",
+                 icon=":material/upload_file:")
     visible = tuple(lid for lid in layer_ids if st.session_state.get(f"layer:{lid}"))
     offer_to_fit(visible)
 
@@ -222,7 +229,7 @@ with st.sidebar:
 
 # --- the map -------------------------------------------------------------------------------------
 geo = geo_files()
-fmap = base_map(*opening, geo, frame=frame, draw=drawing)
+fmap = base_map(*opening, geo, frame=frame, draw=drawing, draw_round=draw_round())
 
 groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:
@@ -255,7 +262,8 @@ if drawing_slot is not None:
     # this map's own value, not st.session_state[MAP_KEY]: switching the mode rebuilds the map,
     # and the copy there would still hold the drawings of the map before
     with drawing_slot.container():
-        show_drawing(returned)
+        drawing_form(returned, {layer.id: layer.title for layer in cat.layers
+                                if is_user_layer(layer)}, kept)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
     # a phone (where Streamlit folds the sidebar away) and on paper: copied in the browser from
