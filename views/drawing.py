@@ -75,9 +75,9 @@ def drawing_form(returned: Mapping[str, object] | None,
                      placeholder="What it is, in your words; say who claims it, if it is a claim.")
         st.text_input("Source, in your words", key="draw-source", max_chars=300,
                       placeholder="e.g. a colleague's field notes, 14 September 2022")
-        left, right = st.columns(2)
-        left.selectbox("Precision", PRECISIONS, key="draw-precision", help=PRECISION_HELP)
-        right.text_input("Date (optional)", key="draw-date", placeholder="YYYY-MM-DD")
+        st.selectbox("Precision", PRECISIONS, key="draw-precision", help=PRECISION_HELP)
+        st.text_input("Date (optional)", key="draw-date",
+                      placeholder="YYYY-MM-DD, YYYY-MM or YYYY")
         st.multiselect("Article sentences it is about (optional)", choices,
                        key="draw-sentences", format_func=lambda c: sentence_label(article(), c))
         st.selectbox("Keep it in", layer_options, key="draw-layer",

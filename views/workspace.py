@@ -12,9 +12,12 @@ import tempfile
 from pathlib import Path
 
 import streamlit as st
+from shapely.geometry import box
 
 import layers
+from layers.data.catalog import bounds_around
 from layers.html.markup import markdown_literal
+from layers.map.mapview import FRAME_FEATURES
 from layers.workspace.features import (
     FormError,
     Typed,
@@ -41,15 +44,25 @@ from layers.workspace.upload import (
     suggest_mapping,
     to_features,
 )
-from views.common import article, use_stylesheet, workspace
+from views.common import article, shipped_catalog, use_stylesheet, workspace
 
 NONE = "(none)"
-FLASH = "workspace-flash"
-"""What the last action did, said once on the next run (a callback's message outlives it)."""
+FLASH = "workspace-flash"  # what the last action did, said once on the next run
 
 
-def flash(kind: str, message: str) -> None:
-    st.session_state[FLASH] = (kind, message)
+def flash(kind: str, message: str, notes: list[str] | None = None) -> None:
+    st.session_state[FLASH] = (kind, message, notes or [])
+
+
+def region() -> tuple[float, float, float, float]:
+    """The map's opening frame (Armenia, Azerbaijan with Nakhchivan): where a briefer's points
+    mostly fall, and where a swapped latitude and longitude would not."""
+    catalog = shipped_catalog()
+    return bounds_around(catalog.feature(ident).geometry for ident in FRAME_FEATURES)
+
+
+def features(count: int) -> str:
+    return f"{count:,} feature" if count == 1 else f"{count:,} features"
 
 
 def said(error: Exception) -> str:
@@ -65,8 +78,19 @@ def read(file_name: str, data: bytes, layer: str | None) -> Upload:
     return read_upload(file_name, data, layer)
 
 
-def add_upload(store: Workspace, upload: Upload, mapping: Mapping, title: str,
-               source: str) -> None:
+def add_upload(store: Workspace, upload: Upload, round_: int) -> None:
+    """Add the previewed file as a layer, with the fields as they are now (read here, not
+    passed in: the click and the last typing arrive in one run, after the args were made)."""
+    state = st.session_state
+
+    def column(key: str) -> str | None:
+        chosen = state.get(f"{key}-{round_}")
+        return None if chosen in (None, NONE) else chosen
+
+    mapping = Mapping(name=column("map-name"), description=column("map-description"),
+                      date=column("map-date"))
+    title = str(state.get(f"upload-title-{round_}") or "").strip()
+    source = str(state.get(f"upload-source-{round_}") or "")
     try:
         report: list[str] = []
 
@@ -81,8 +105,7 @@ def add_upload(store: Workspace, upload: Upload, mapping: Mapping, title: str,
         flash("error", said(error))
         return
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
-    notes = f" Notes: {' '.join(report)}" if report else ""
-    flash("success", f"Added {len(ids)} features as the layer “{title}” ({layer_id}).{notes}")
+    flash("success", f"Added {features(len(ids))} as the layer “{title}” ({layer_id}).", report)
 
 
 def upload_section(store: Workspace) -> None:
@@ -124,24 +147,32 @@ def upload_section(store: Workspace) -> None:
     with right:
         date = column("Date column", guess.date, "map-date")
     mapping = Mapping(name=name, description=description, date=date)
-    features, report = to_features(upload, mapping, "my-preview")
-    st.markdown(f"**Preview:** {len(features):,} features from {markdown_literal(upload.file_name)}"
-                ", as they will be saved (the first 50).")
+    previewed, report = to_features(upload, mapping, "my-preview")
+    st.markdown(f"**Preview:** {features(len(previewed))} from "
+                f"{markdown_literal(upload.file_name)}, as they will be saved (the first 50).")
+    west, south, east, north = upload.frame.total_bounds
+    st.caption(f"They lie between latitudes {south:.3f} and {north:.3f} and longitudes "
+               f"{west:.3f} and {east:.3f} (degrees, WGS84).")
+    if not upload.frame.intersects(box(*region())).any():
+        st.warning("None of them lies within the map's opening frame (Armenia and Azerbaijan): "
+                   "if you expected them there, check that the latitude and longitude columns "
+                   "are not swapped, and the file's coordinate system.",
+                   icon=":material/explore_off:")
     st.dataframe([{"name": props["name"], "description": props["description"],
                    "date": props.get("date", ""), "category": props["category"],
-                   "precision": props["precision"]} for props, _ in features[:50]],
+                   "precision": props["precision"]} for props, _ in previewed[:50]],
                  hide_index=True, width="stretch")
     for note in report[len(upload.notes):]:
         st.info(markdown_literal(note), icon=":material/info:")
-    title = st.text_input("Layer title", value=Path(upload.file_name).stem,
-                          key=f"upload-title-{round_}", max_chars=120)
-    source = st.text_input("Where the file comes from, in your words (optional)",
+    st.text_input("Layer title", value=Path(upload.file_name).stem,
+                  key=f"upload-title-{round_}", max_chars=120)
+    st.text_input("Where the file comes from, in your words (optional)",
                            key=f"upload-source-{round_}", max_chars=300,
                            placeholder="e.g. a colleague's field notes, September 2022")
     st.caption("Each feature is marked “added by you” with this source, and its geometry "
                "“approximate”: nothing in the file is checked by this app.")
-    st.button(f"Add {len(features):,} features as a layer", type="primary", key="upload-add",
-              on_click=add_upload, args=(store, upload, mapping, title.strip(), source))
+    st.button(f"Add {features(len(previewed))} as a layer", type="primary", key="upload-add",
+              on_click=add_upload, args=(store, upload, round_))
 
 
 def save_edit(store: Workspace, feature: UserFeature, key: str) -> None:
@@ -231,7 +262,7 @@ def layers_section(store: Workspace, layers: list[UserLayer]) -> None:
         source = layer.source.get("name", "")
         if layer.source.get("said"):
             source += f"; their source, as typed: {layer.source['said']}"
-        with st.expander(markdown_literal(f"{layer.title} · {len(layer.features)} features"),
+        with st.expander(markdown_literal(f"{layer.title} · {features(len(layer.features))}"),
                          icon=":material/layers:"):
             st.caption(markdown_literal(f"Added by you ({source}) · id {layer.id} · made "
                                         f"{layer.created[:10]}"))
@@ -301,8 +332,10 @@ st.title("My layers", anchor=False)
 use_stylesheet()
 store, problem = workspace()
 if FLASH in st.session_state:
-    kind, message = st.session_state.pop(FLASH)
+    kind, message, notes = st.session_state.pop(FLASH)
     (st.success if kind == "success" else st.error)(markdown_literal(message))
+    for note in notes:
+        st.info(markdown_literal(note), icon=":material/info:")
 if store is None:
     st.error(markdown_literal(problem or "The workspace could not be opened."),
              icon=":material/error:")

@@ -418,7 +418,8 @@ def user_catalog(workspace_layers: Sequence[UserLayer], workspace_file: Path) ->
                      for props, geometry, _ in layer.features]} for layer in workspace_layers}
     catalog = catalog_from_documents(
         {"layers": [{"id": layer.id, "file": f"{layer.id}.geojson", "title": layer.title,
-                     "group": USER_GROUP, "visible": True, "legend": layer.title,
+                     "group": USER_GROUP, "visible": True,
+                     "legend": f"{layer.title} (added by you)",
                      "style": USER_STYLE} for layer in workspace_layers]},
         {"sources": [{**layer.source, "id": layer.id} for layer in workspace_layers]},
         documents.__getitem__, workspace_file.parent)

@@ -195,12 +195,14 @@ def to_features(upload: Upload, mapping: Mapping, source_id: str
             "precision": PRECISION,
             "derivation": f"As uploaded by the user in {file_name}; not checked.",
         }
-        where = f"row {row} ({name})"
-        for key in ("name", "description", "derivation"):
-            if URL.search(props[key]):
-                props[key] = URL.sub(URL_REMOVED, props[key])
-                report.append(f"{where}: a web address was taken out of its {key}; features on "
-                              "this map hold none")
+        removed = [key for key in ("name", "description", "derivation")
+                   if URL.search(props[key])]
+        for key in removed:
+            props[key] = URL.sub(URL_REMOVED, props[key])
+        where = f"row {row} ({props['name']})"  # as kept: a report never repeats an address
+        for key in removed:
+            report.append(f"{where}: a web address was taken out of its {key}; features on "
+                          "this map hold none")
         date = _date(record, mapping.date)
         if date is not None and date_span(date) is None:
             report.append(f"{where}: the date {date!r} was left out: dates are written "

@@ -1,0 +1,208 @@
+"""The briefer's own layers on the pages (AppTest): a file added on the My layers page after
+its preview, a drawing kept from the Map page's form, both marked "added by you" on the map,
+in the card, in search, on the Data page and in the handouts; an edit that lost to another
+session's says so; a broken workspace file leaves every page on the shipped layers.
+
+The store itself (transactions, a killed writer, two processes) is `test_workspace_store.py`'s;
+reading each upload format is `test_workspace_upload.py`'s.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from pypdf import PdfReader
+from shapely.geometry import Point
+
+import views.common
+from layers.briefing.export_html import export_html
+from layers.briefing.export_pdf import export_pdf
+from layers.briefing.storyboard import parse_storyboard
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.html.markup import markdown_literal
+from layers.workspace.store import open_workspace, user_source, with_user_layers
+from tests.test_map_page import component_args, drawn_by_the_user, run_map
+from tests.test_pages import open_page
+from tests.test_workspace_store import PAYLOADS
+
+SCRIPT = PAYLOADS[0]  # <script>alert(1)</script>
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace file for this test, fresh caches, map files in a temporary folder."""
+    path = tmp_path / "mine.gpkg"
+    monkeypatch.setenv("CBM_WORKSPACE", str(path))
+    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def my_layers_page():
+    return open_page("views/workspace.py")
+
+
+def villages_geojson(name: str = "Shurnukh", note: str = "On the road south of Goris.") -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"Name": name, "notes": note, "when": "2022-09-13"},
+         "geometry": {"type": "Point", "coordinates": [46.43, 39.42]}},
+        {"type": "Feature", "properties": {"Name": "Vorotan", "notes": "", "when": "13 Sept"},
+         "geometry": {"type": "Point", "coordinates": [46.35, 39.49]}}]}).encode()
+
+
+def test_a_file_is_previewed_then_added_as_a_layer_marked_added_by_you(workspace):
+    at = my_layers_page()
+    assert not at.exception
+    at.file_uploader[0].upload("villages.geojson", villages_geojson(), "application/geo+json")
+    at.run()
+    # the guess of which column is which is shown before anything is saved
+    assert [box.value for box in at.selectbox][:3] == ["Name", "notes", "when"]
+    assert open_workspace(workspace).layers() == []
+    assert any("13 Sept" in info.value for info in at.info)  # a date it would not guess
+    at.text_input(key="upload-source-0").input("a colleague's notes, 14 Sept 2022")
+    at.button(key="upload-add").click().run()
+    assert not at.exception
+    assert "Added 2 features" in at.success[0].value
+    (layer,) = open_workspace(workspace).layers()
+    assert layer.title == "villages" and len(layer.features) == 2
+    assert layer.source == {"kind": "user", "name": "uploaded by the user: villages.geojson",
+                            "said": "a colleague's notes, 14 Sept 2022"}
+    first = layer.features[0].properties
+    assert (first["name"], first["date"], first["precision"]) == ("Shurnukh", "2022-09-13",
+                                                                  "approximate")
+
+    # on the Map page: under My layers, in search, and its card says whose it is
+    at = run_map({"feature": first["id"]})
+    assert not at.exception
+    assert "My layers" in [caption.value for caption in at.sidebar.caption]
+    assert at.sidebar.checkbox(key=f"layer:{layer.id}").value
+    card = next(m.value for m in at.sidebar.markdown if "feature-card" in m.value)
+    assert "added by you" in card and "uploaded by the user: villages.geojson" in card
+    assert "their source, as typed: a colleague&#x27;s notes, 14 Sept 2022" in card
+    found = views.common.catalog().search("shurnuk")  # a typo finds it, as it finds ours
+    assert found[:1] == [first["id"]]
+
+
+def test_script_payloads_in_a_file_stay_text_on_every_page(workspace):
+    at = my_layers_page()
+    at.file_uploader[0].upload("payload.geojson", villages_geojson(SCRIPT, PAYLOADS[1]),
+                               "application/geo+json")
+    at.run()
+    at.text_input(key="upload-title-0").input(f"{PAYLOADS[2]} {SCRIPT}")
+    at.button(key="upload-add").click().run()
+    assert not at.exception
+    (layer,) = open_workspace(workspace).layers()
+    at = run_map({"feature": layer.features[0].properties["id"]})
+    assert not at.exception
+    card = next(m.value for m in at.sidebar.markdown if "feature-card" in m.value)
+    assert SCRIPT not in card and "&lt;script&gt;" in card
+    assert PAYLOADS[1] not in card
+    label = at.sidebar.checkbox(key=f"layer:{layer.id}").label
+    assert label.startswith("\\{\\{ x \\}\\}")  # the title as text, never Markdown or a template
+    groups = component_args(at)["feature_group"]
+    assert SCRIPT not in groups
+
+
+def test_a_drawing_is_kept_from_the_map_page_form_with_its_source_as_typed(workspace):
+    triangle = [[46.30, 39.50], [46.42, 39.50], [46.36, 39.59], [46.30, 39.50]]
+    polygon = {"type": "Feature", "properties": {},
+               "geometry": {"type": "Polygon", "coordinates": [triangle]}}
+    at = drawn_by_the_user(run_map({"draw": "1"}), [polygon])
+    assert at.sidebar.info and "polygon" in at.sidebar.info[0].value
+    at.sidebar.text_input(key="draw-name").input("Shelled ridge")
+    at.sidebar.text_input(key="draw-source").input("my notes from Goris, 13 September 2022")
+    at.sidebar.text_input(key="draw-date").input("2022-09-13")
+    at.sidebar.form_submit_button[0].click().run()
+    assert not at.exception
+    (layer,) = open_workspace(workspace).layers()
+    (feature,) = layer.features
+    props = feature.properties
+    assert (layer.title, props["name"], props["category"], props["date"]) == (
+        "My drawings", "Shelled ridge", "area", "2022-09-13")
+    assert props["derivation"] == ("Drawn on the map by the user; source as typed: my notes "
+                                   "from Goris, 13 September 2022")
+    assert feature.geometry.geom_type == "Polygon" and len(feature.geometry.exterior.coords) == 4
+    # the kept drawing's card opens, its layer is on, the toolbar's copy goes (a new map)
+    assert at.session_state["selected"] == props["id"]
+    assert at.sidebar.checkbox(key=f"layer:{layer.id}").value
+    assert "drawings kept so far: 1" in component_args(at)["script"]
+    assert at.sidebar.success[0].value == markdown_literal("Kept “Shelled ridge” in My layers.")
+
+
+def test_a_drawing_without_a_name_is_not_kept_and_the_form_says_why(workspace):
+    point = {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [46.4, 39.5]}}
+    at = drawn_by_the_user(run_map({"draw": "1"}), [point])
+    at.sidebar.form_submit_button[0].click().run()
+    assert at.sidebar.error[0].value == markdown_literal("Give the feature a name.")
+    assert open_workspace(workspace).layers() == []
+
+
+def test_an_edit_that_lost_to_another_sessions_says_so_and_theirs_stands(workspace):
+    store = open_workspace(workspace)
+    layer_id, (ident,) = store.add_layer(
+        "Checkpoints", user_source("checkpoints.csv"),
+        lambda lid: [({"id": "my-c", "name": "Checkpoint", "aliases": [], "category": "place",
+                       "description": "Seen.", "article": [], "citations": [],
+                       "sources": [lid], "precision": "approximate",
+                       "derivation": "As uploaded."}, Point(46.4, 39.5))])
+    mine, theirs = my_layers_page(), my_layers_page()
+    key = f"edit-{ident}-{store.layers()[0].features[0].revision}"  # both opened this one
+    theirs.text_input(key=f"{key}-name").input("Their name")
+    theirs.form_submit_button[0].click().run()
+    assert store.layers()[0].features[0].properties["name"] == "Their name"
+    mine.text_input(key=f"{key}-name").input("My name")
+    mine.form_submit_button[0].click().run()
+    assert "changed by someone else" in mine.error[0].value
+    assert store.layers()[0].features[0].properties["name"] == "Their name"
+
+
+def test_a_broken_workspace_file_leaves_every_page_on_the_shipped_layers(workspace):
+    workspace.write_bytes(b"this is not a GeoPackage" * 100)
+    at = my_layers_page()
+    assert not at.exception and "could not be opened" in at.error[0].value
+    at = run_map()
+    assert not at.exception
+    assert "My layers" in [caption.value for caption in at.sidebar.caption]  # the draw toggle
+    assert workspace.read_bytes() == b"this is not a GeoPackage" * 100  # never written
+
+
+def test_a_user_feature_in_a_scene_is_marked_in_both_handouts(tmp_path):
+    store = open_workspace(tmp_path / "mine.gpkg")
+    layer_id, (ident,) = store.add_layer(
+        "Checkpoints", user_source("checkpoints.csv"),
+        lambda lid: [({"id": "my-c", "name": "Checkpoint K", "aliases": [], "category": "place",
+                       "description": "Seen.", "article": [], "citations": [],
+                       "sources": [lid], "precision": "approximate",
+                       "derivation": "As uploaded."}, Point(46.4, 39.5))])
+    catalog = with_user_layers(load_catalog(), store.layers(), store.path)
+    article = load_article()
+    board = {"title": "Mine", "description": "A briefer's own point in a scene.",
+             "scenes": [{"title": "A checkpoint", "frame": {"features": [ident, "goris"]},
+                         "layers": ["borders", layer_id], "highlight": [ident],
+                         "passages": [{"paragraph": "p1", "sentence": 0}], "notes": ""}]}
+    prepared, problems = parse_storyboard(json.dumps(board), catalog, article)
+    assert problems == []
+    html = export_html(prepared, catalog, article)
+    assert "Checkpoint K (added by you)" in html
+    pdf = PdfReader(io.BytesIO(export_pdf(prepared, catalog, article)))
+    assert "Checkpoint K (added by you)" in " ".join(pdf.pages[1].extract_text().split())
+
+
+def test_a_file_whose_points_lie_off_the_region_is_questioned_before_it_is_added(workspace):
+    """Latitude and longitude swapped (a common slip in a CSV) puts a village in the Indian
+    Ocean: the preview says so before anything is saved."""
+    at = my_layers_page()
+    at.file_uploader[0].upload("swapped.csv", b"name,lat,lon\nShurnukh,46.43,39.42\n",
+                               "text/csv")
+    at.run()
+    assert any("swapped" in warning.value for warning in at.warning)
+    assert open_workspace(workspace).layers() == []
