@@ -206,3 +206,22 @@ def test_a_file_whose_points_lie_off_the_region_is_questioned_before_it_is_added
     at.run()
     assert any("swapped" in warning.value for warning in at.warning)
     assert open_workspace(workspace).layers() == []
+
+
+def test_the_data_and_sources_pages_list_the_users_features_and_sources_apart(workspace):
+    store = open_workspace(workspace)
+    store.add_layer("Checkpoints", user_source("checkpoints.csv", said="a colleague, 2022"),
+                    lambda lid: [({"id": "my-c", "name": "Checkpoint K", "aliases": [],
+                                   "category": "place", "description": "Seen.", "article": [],
+                                   "citations": [], "sources": [lid],
+                                   "precision": "approximate", "derivation": "As uploaded."},
+                                  Point(46.4, 39.5))])
+    data = open_page("views/data.py")
+    (table,) = data.dataframe
+    rows = table.value.set_index("id")
+    assert bool(rows.loc["my-c", "added_by_you"]) and not rows["added_by_you"].drop("my-c").any()
+    sources = open_page("views/sources.py")
+    mine = sources.dataframe[-1].value
+    assert mine.to_dict("records") == [{"layer": "Checkpoints",
+                                        "how": "uploaded by the user: checkpoints.csv",
+                                        "said": "a colleague, 2022", "features": 1}]

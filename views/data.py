@@ -55,6 +55,8 @@ st.dataframe(
                                            help="Open the Map page with this feature selected"),
         "mentions": st.column_config.NumberColumn(
             "Mentions", help="Sentences of the article that refer to this feature"),
+        "added_by_you": st.column_config.CheckboxColumn(
+            "Added by you", help="A feature of My layers: your own, with the source you gave"),
     },
 )
 

@@ -10,6 +10,7 @@ from layers.html.provenance import (
     datasets_frame,
     pages_frame,
     statements_html,
+    user_sources_frame,
 )
 from views.common import article, catalog, mentions, use_stylesheet
 
@@ -69,3 +70,16 @@ st.dataframe(
         "features": st.column_config.NumberColumn("Features"),
     },
 )
+
+mine = user_sources_frame(catalog())
+if len(mine):
+    st.header("Your sources", anchor=False)
+    st.caption("The sources of your own layers (My layers), as you gave them: not checked by "
+               "this app, and marked “added by you” wherever their features appear.")
+    st.dataframe(mine, hide_index=True, width="stretch", column_config={
+        "layer": st.column_config.TextColumn("Layer"),
+        "how": st.column_config.TextColumn("How it came"),
+        "said": st.column_config.TextColumn("Where it comes from, as you typed it",
+                                            width="large"),
+        "features": st.column_config.NumberColumn("Features"),
+    })

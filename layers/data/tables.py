@@ -15,13 +15,13 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from layers.data.catalog import Catalog, Feature
+from layers.data.catalog import Catalog, Feature, is_user_layer
 from layers.data.events import valid_on
 from layers.data.mentions import MentionIndex
 
 COLUMNS = (
     "id", "name", "aliases", "layer", "category", "precision", "date", "valid_from", "valid_to",
-    "reported_by", "citations", "sources", "mentions",
+    "reported_by", "citations", "sources", "mentions", "added_by_you",
 )
 WKT_COLUMN = "geometry_wkt"
 LIST_SEPARATOR = "; "
@@ -85,6 +85,7 @@ def features_frame(features: list[Feature], index: MentionIndex) -> pd.DataFrame
                 "citations": _joined(props.get("citations")),
                 "sources": _joined(props.get("sources")),
                 "mentions": counts.get(props.get("id"), 0),
+                "added_by_you": is_user_layer(layer),
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -152,6 +152,21 @@ def pages_frame(catalog: Catalog) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
 
 
+USER_SOURCE_COLUMNS = ("layer", "how", "said", "features")
+
+
+def user_sources_frame(catalog: Catalog) -> pd.DataFrame:
+    """The briefer's own sources, one per layer of My layers: how it came (an upload, a
+    drawing), what they said it comes from, as typed, and how many features rest on it. Listed
+    apart from ours: nothing in them was checked by this app."""
+    users = _users(catalog)
+    titles = {layer.id: layer.title for layer in catalog.layers}  # a user source is its layer's
+    rows = [{"layer": titles.get(ident, ident), "how": entry["name"],
+             "said": entry.get("said", ""), "features": users.get(ident, 0)}
+            for ident, entry in catalog.sources.items() if entry.get("kind") == "user"]
+    return pd.DataFrame(rows, columns=list(USER_SOURCE_COLUMNS))
+
+
 def statements_html(catalog: Catalog) -> str:
     """Every registered statement with its words as read and where it was read, grouped by who
     made it and in date order, both sides alike."""
