@@ -23,13 +23,12 @@ import layers.briefing.export_pdf
 import layers.briefing.storyboard
 import views.common
 from layers.briefing.edit import FRAME_HIGHLIGHT, features_bounds
-from layers.briefing.page import MAP_COLUMN_PX, keyboard_script, passages_html
+from layers.briefing.page import keyboard_script, passages_html
 from layers.briefing.storyboard import load_storyboard, passage_text, scene_citations
 from layers.data.article import load_article
 from layers.data.catalog import load_catalog
 from layers.html.markup import markdown_literal
 from layers.html.references import reference_html
-from layers.map.mapview import MAP_HEIGHT_PX, camera_for_bounds
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -106,6 +105,21 @@ def component_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def framed(args: dict) -> tuple[float, float, float, float]:
+    """The bounds the scene's map frames in the browser (`SceneFit`), as (minx, miny, maxx,
+    maxy): framed at the map's real size, whatever the screen."""
+    (found,) = re.findall(r"fitBounds\((\[\[[^\]]+\], \[[^\]]+\]\])", args["feature_group"])
+    (south, west), (north, east) = json.loads(found)
+    return west, south, east, north
+
+
+def presenting(at: AppTest, view: str = "presenter") -> AppTest:
+    """The sidebar's button that starts presenting in this window as `view`."""
+    at.sidebar.button(key=f"present-{view}-start").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def outlined(args: dict) -> list[str]:
     """The ids of the features a scene outlines (drawn from their layers' files by id)."""
     return re.findall(r'cbmGeo\.halo\([\w.]+, "[^"]+",\s*"([a-z0-9-]+)"', args["feature_group"])
@@ -129,8 +143,8 @@ def test_the_page_opens_on_scene_one_framed_layered_and_cited(default):
     assert progress(at) == f"Scene 1 of {len(default.scenes)}"
     assert scene_title(at) == markdown_literal(first.title)
     args = component_args(at)
-    center, zoom = camera_for_bounds(first.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
-    assert args["center"] == list(center) and args["zoom"] == zoom
+    assert framed(args) == pytest.approx(first.bounds)
+    assert args["center"] is None and args["zoom"] is None  # the browser frames it
     assert outlined(args) == list(first.highlight)
     column = text_column(at)
     assert passages_html(first, load_article()) in column
@@ -220,17 +234,26 @@ def test_a_briefing_parameter_opens_that_file(tmp_path, monkeypatch, default):
 def test_presenter_view_shows_the_notes_and_the_next_title(default):
     at = open_briefing()
     notes = html.escape(default.scenes[0].notes, quote=True)
-    assert 'class="notes"' not in text_column(at)  # the audience never sees the notes
-    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
+    assert 'class="notes"' not in text_column(at)  # the page a room may see shows no notes
+    presenting(at)
     assert notes[:60] in text_column(at)
-    assert markdown_literal(f"Next: {default.scenes[1].title}") in [c.value for c in at.caption]
+    assert f"<h3>{html.escape(default.scenes[1].title)}</h3>" in text_column(at)  # the next
+    assert at.query_params["present"] == "presenter" and len(at.query_params["room"]) == 6
+
+
+def test_the_audience_window_shows_the_scene_large_and_never_the_notes(default):
+    at = presenting(open_briefing(), "audience")
+    shown = text_column(at)
+    assert 'class="present-title"' in shown and 'class="present-passages"' in shown
+    assert 'class="notes"' not in shown
+    assert progress(at) == f"Scene 1 of {len(default.scenes)}"
 
 
 def test_editing_notes_keeps_them_for_that_scene():
     at = open_briefing()
     (notes,) = [t for t in at.text_area if t.label == "Speaker notes for scene 1"]
     notes.input("Pause for questions.").run()
-    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
+    presenting(at)
     assert '<div class="notes">Pause for questions.</div>' in text_column(at)
 
 
@@ -247,9 +270,7 @@ def test_the_builder_adds_a_scene_after_the_current_one_and_shows_it(default):
     assert progress(at) == f"Scene 2 of {len(default.scenes) + 1}"
     assert scene_title(at) == "Jermuk up close"
     args = component_args(at)
-    jermuk = features_bounds(load_catalog(), ["jermuk"])
-    center, zoom = camera_for_bounds(jermuk, MAP_COLUMN_PX, MAP_HEIGHT_PX)
-    assert args["center"] == list(center) and args["zoom"] == zoom
+    assert framed(args) == pytest.approx(features_bounds(load_catalog(), ["jermuk"]))
     assert html.escape(load_article().paragraph("p1").sentences[0].text) in text_column(at)
     assert at.text_input(key="builder-title").value == ""  # ready for the next one
 
@@ -376,12 +397,12 @@ def test_markup_in_an_uploaded_storyboard_is_shown_as_text():
         {"title": SCRIPT + " two", "frame": {"features": ["azerbaijan"]}, "notes": ""},
     ]}
     at = upload(open_briefing(), "hostile.json", json.dumps(hostile).encode())
-    at.sidebar.toggle(key="briefing-presenter").set_value(True).run()
-    raw_html = "".join(m.value for m in at.markdown if m.allow_html)
-    assert "<script" not in raw_html
-    assert html.escape(SCRIPT) in raw_html  # the notes, escaped
     for shown in (at.main.title[0].value, scene_title(at), at.caption[0].value):
         assert shown.startswith(markdown_literal(SCRIPT))  # Markdown shows it as typed
+    presenting(at)
+    raw_html = "".join(m.value for m in at.markdown if m.allow_html)
+    assert "<script" not in raw_html
+    assert html.escape(SCRIPT) in raw_html  # the notes and titles, escaped
 
 
 def test_the_problems_of_an_upload_can_be_dismissed():

@@ -23,15 +23,14 @@ from layers.briefing.edit import FRAME_CHOICES
 from layers.briefing.export_html import export_html
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.page import (
-    MAP_COLUMN_PX,
     NEXT_KEY,
     PREV_KEY,
     citations_html,
     keyboard_script,
-    notes_html,
     passage_html,
     passages_html,
 )
+from layers.briefing.rooms import AUDIENCE, PRESENTER, parse_present
 from layers.briefing.session import (
     DEFAULT_STEM,
     MAX_UPLOAD_MB,
@@ -55,11 +54,13 @@ from layers.map.mapview import (
     FRAME_FEATURES,
     MAP_HEIGHT_PX,
     base_map,
-    camera_for_bounds,
     default_view,
     layer_groups,
+    legend_group,
+    scene_frame_group,
     selection_group,
 )
+from views import present
 from views.common import (
     article,
     catalog,
@@ -74,7 +75,7 @@ SESSION_KEY = "briefing_session"
 MAP_KEY = "briefing-map"
 BUILDER_KEY = "briefing-builder"
 UPLOAD_KEY = "briefing-upload"
-PRESENTER_KEY = "briefing-presenter"
+ROOM_KEY = "present-room"  # the room this tab presents in, once it has joined one
 DATE_PLACEHOLDER = "none: every date"
 DATE_HELP = ("A day 2022-09-13, a month 2020-11, a year 2021, or a range "
              "2022-09-12/2022-09-14. The map shows the features as they stood on the last day "
@@ -151,6 +152,13 @@ def handouts(storyboard_json: str, version: tuple[float, int]) -> tuple[str, byt
     return export_html(prepared, catalog(), article()), export_pdf(prepared, catalog(), article())
 
 
+mode, room_code, present_notices = parse_present(st.query_params.get("present"),
+                                                 st.query_params.get("room"))
+joined = present.rooms().get(room_code) if mode and room_code else None
+if joined is not None and state.get(ROOM_KEY) != joined.code:
+    # a window joining a presentation (often another tab): the room's storyboard and scene
+    state[SESSION_KEY] = Session.joining(joined.board, joined.stem, joined.index)
+    state[ROOM_KEY] = joined.code
 if SESSION_KEY not in state:
     state[SESSION_KEY] = Session.start(st.query_params.get("briefing"),
                                        st.query_params.get("scene"), files, cat, text)
@@ -159,15 +167,64 @@ board = session.board
 scenes = board.scenes
 index = session.index
 current = session.current
+geo = geo_files()
+# keyboard=False: the arrow keys step scenes (templates/keys.js), even with focus on the map
+fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES), geo,
+                sync_url=False, keyboard=False)
+
+
+def draw_map() -> None:
+    """The scene on show: its layers as they stood on its day, its highlights outlined and
+    named first, the legend, framed in the browser at the map's real size (`SceneFit`)."""
+    scene = state[SESSION_KEY].current
+    day = scene_day(scene)  # None: undated, every feature of every date
+    standing = scene_features(scene, cat).highlight  # what did not stand then is not outlined
+    groups = layer_groups(cat.layers, scene.layers, geo, day)
+    groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo,
+                                  day) for fid in standing)
+    groups.append(highlight_group(cat, standing))  # their names, first
+    groups.append(legend_group(scene.layers, bool(standing), geo))
+    groups.append(scene_frame_group(scene.bounds))
+    st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT_PX, use_container_width=True,
+              returned_objects=[], feature_group_to_add=groups)
+
+
+if mode is not None:
+    use_stylesheet()  # it hides the sidebar and sets the large type
+    room = present.join(room_code, session)
+    state[ROOM_KEY] = room.code
+    for notice in present_notices:
+        st.warning(markup.markdown_literal(notice), icon=":material/link_off:")
+    present.show(mode, room, text, draw_map, act, lambda: state[SESSION_KEY])
+    sync_query_params({**state[SESSION_KEY].url_params(), "present": mode, "room": room.code},
+                      owned=(*URL_PARAMS, "present", "room"))
+    st.stop()
+
+
+def start_presenting(view: str) -> None:
+    """Open a room for this storyboard and scene, and show this window as `view`."""
+    room = present.rooms().open(state[SESSION_KEY].board, state[SESSION_KEY].stem,
+                                state[SESSION_KEY].index)
+    state[ROOM_KEY] = room.code
+    state[present.STEP_SEEN] = room.step
+    st.query_params["present"] = view
+    st.query_params["room"] = room.code
 
 # --- sidebar: view, files, handouts ------------------------------------------------------------
 with st.sidebar:
     url_notices(session.notices, key="briefing-dismiss",
                 on_dismiss=lambda: act(Session.dismiss_notices))
 
-    presenter = st.toggle("Presenter view", key=PRESENTER_KEY,
-                          help="Shows the speaker notes and the next scene's title. "
-                               "Audience view hides them.")
+    st.subheader("Present", anchor=False)
+    st.button("Present full screen", key="present-audience-start", icon=":material/slideshow:",
+              on_click=start_presenting, args=(AUDIENCE,), disabled=not scenes,
+              help="The map fills the screen with the scene's title and passages in large "
+                   "type; no notes. Keys ← → and space step, Esc leaves; F11 for full screen.")
+    st.button("Open presenter view", key="present-presenter-start", icon=":material/co_present:",
+              on_click=start_presenting, args=(PRESENTER,), disabled=not scenes,
+              help="This window shows the notes, the next scene and a clock; it gives you a "
+                   "link to open the audience's window (another tab or screen), which follows "
+                   "every step you take here.")
     st.caption("Keys ← and → step through the scenes.")
 
     if len(files) > 1:
@@ -216,11 +273,6 @@ if session.edited:
     st.caption("This storyboard has changes that are in no file yet: save it as JSON to keep "
                "them. The address reopens the scene number in the saved file only.")
 
-# keyboard=False: the arrow keys step scenes (templates/keys.js), even with focus on the map
-geo = geo_files()
-fmap = base_map(*default_view(cat.feature(fid).geometry for fid in FRAME_FEATURES), geo,
-                sync_url=False, keyboard=False)
-
 if current is None:
     st.info("This storyboard has no scenes. Add one with the builder below.")
 else:
@@ -235,26 +287,10 @@ else:
     forward.button("Next →", key=NEXT_KEY, on_click=act, args=(Session.go, index + 1),
                    disabled=index == len(scenes) - 1, use_container_width=True)
 
-    day = scene_day(current)  # None: undated, every feature of every date
-    standing = scene_features(current, cat).highlight  # what did not stand then is not outlined
-    groups = layer_groups(cat.layers, current.layers, geo, day)
-    groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo,
-                                  day) for fid in standing)
-    groups.append(highlight_group(cat, standing))  # their names, first
-    center, zoom = camera_for_bounds(current.bounds, MAP_COLUMN_PX, MAP_HEIGHT_PX)
-
     map_column, text_column = st.columns([3, 2])
     with map_column:
-        st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT_PX, use_container_width=True,
-                  returned_objects=[], feature_group_to_add=groups, center=center, zoom=zoom)
+        draw_map()
     with text_column:
-        if presenter:
-            st.markdown("**Speaker notes**")
-            st.markdown(notes_html(current.notes or "(no notes for this scene)"),
-                        unsafe_allow_html=True)
-            following = (f"Next: {scenes[index + 1].title}" if index + 1 < len(scenes)
-                         else "This is the last scene.")
-            st.caption(markup.markdown_literal(following))
         if current.passages:
             st.markdown("**The article**")
             st.markdown(passages_html(current, text), unsafe_allow_html=True)

@@ -16,11 +16,8 @@ from layers.data.article import Article
 from layers.html import markup
 from layers.html.references import paragraph_link, references_html
 
-MAP_COLUMN_PX = 540
-"""The map column's width on the Briefing page (3/5 of the wide layout's main area on a common
-laptop screen); scenes pick their zoom by it, so a wider screen shows a little more around the
-frame rather than a narrower one cutting it off."""
 KEYS_SCRIPT = Path(__file__).with_name("templates") / "keys.js"
+CLOCK_SCRIPT = Path(__file__).with_name("templates") / "clock.js"
 PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
 IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
@@ -59,8 +56,11 @@ def notes_html(notes: str) -> str:
     return f'<div class="notes">{markup.text(notes)}</div>'
 
 
-def keyboard_script(prev_key: str = PREV_KEY, next_key: str = NEXT_KEY) -> str:
-    """A script for `st.iframe` that turns ← and → into the previous/next buttons.
+def keyboard_script(prev_key: str = PREV_KEY, next_key: str = NEXT_KEY,
+                    exit_key: str | None = None) -> str:
+    """A script for `st.iframe` that turns ← and → into the previous/next buttons; Page Up and
+    Page Down too (what a presentation clicker sends), and, when presenting (`exit_key`), the
+    space bar steps on and Esc leaves.
 
     (`st.iframe` replaces the deprecated `st.components.v1.html`: the same same-origin iframe.)
     It runs in that iframe and listens on the parent page, so the arrows work wherever
@@ -73,5 +73,22 @@ def keyboard_script(prev_key: str = PREV_KEY, next_key: str = NEXT_KEY) -> str:
     source = KEYS_SCRIPT.read_text(encoding="utf-8")
     if "<" in source:
         raise ValueError(f"{KEYS_SCRIPT} must hold no '<' (an HTML sanitiser would drop it)")
-    keys = json.dumps({"ArrowLeft": prev_key, "ArrowRight": next_key}).replace("<", "\\u003c")
+    mapping = {"ArrowLeft": prev_key, "ArrowRight": next_key, "PageUp": prev_key,
+               "PageDown": next_key}
+    if exit_key is not None:
+        mapping |= {" ": next_key, "Escape": exit_key}
+    keys = json.dumps(mapping).replace("<", "\\u003c")
     return f"<script>{source.replace('__KEYS__', keys, 1)}</script>"
+
+
+def clock_script(started: float) -> str:
+    """A page for `st.iframe` with the presenter's clock: the time of day and how long the
+    presentation has run, from `started` (seconds since the epoch, the room's); ticks in the
+    browser, so it costs the server nothing."""
+    source = CLOCK_SCRIPT.read_text(encoding="utf-8")
+    if "<" in source:
+        raise ValueError(f"{CLOCK_SCRIPT} must hold no '<' (an HTML sanitiser would drop it)")
+    script = source.replace("__STARTED__", json.dumps(float(started)), 1)
+    return ('<div id="clock" style="font: 600 28px/1.2 \'Source Sans Pro\', sans-serif; '
+            'color: #111; background: #fff; display: inline-block; padding: 2px 10px; '
+            'border-radius: 4px;"></div>' f"<script>{script}</script>")

@@ -196,6 +196,12 @@ class Session:
         return dataclasses.replace(opened, index=index,
                                    notices=tuple(n for n in (notice, scene_notice) if n))
 
+    @classmethod
+    def joining(cls, board: Storyboard, stem: str, index: int) -> Session:
+        """The session of a window that joins a presentation (`layers.briefing.rooms`): the
+        room's storyboard, which may be in no file yet, on the room's scene."""
+        return dataclasses.replace(cls(board), stem=stem).go(index)
+
     def open_file(self, stem: str, files: Mapping[str, Path], catalog: Catalog,
                   article: Article) -> Session:
         """Start over from a storyboard file on its first scene, listing any problems it has."""

@@ -319,6 +319,38 @@ class Panes(MacroElement):
         self.panes = [list(pane) for pane in panes]
 
 
+SCENE_PADDING_SHARE = 0.08
+"""A scene's margin: this share of the map's smaller side on every edge (86 px on a 1080-line
+screen, 40 px in a 500 px page column), so nothing highlighted sits flush against an edge."""
+SCENE_MIN_PADDING_PX = 24
+SCENE_MAX_ZOOM = 9
+"""The closest a scene frames: a single town shows the valleys and towns around it, not a
+street map with nothing to place it by (zoom 9 spans about 150 km across a laptop's map)."""
+
+
+class SceneFit(MacroElement):
+    """Frames a scene's bounds in the browser at the map's real size (templates/scene_fit.js):
+    the page column, a 16:9 presenting screen and a phone each get the same subject with the
+    same margin, which a zoom computed on the server for one assumed width could not give."""
+
+    _template = template("scene_fit.js")
+
+    def __init__(self, bounds: Bounds, padding_share: float = SCENE_PADDING_SHARE,
+                 min_padding: int = SCENE_MIN_PADDING_PX, max_zoom: int = SCENE_MAX_ZOOM) -> None:
+        super().__init__()
+        self.bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+        self.padding_share = padding_share
+        self.min_padding = min_padding
+        self.max_zoom = max_zoom
+
+
+def scene_frame_group(bounds: Bounds) -> folium.FeatureGroup:
+    """The group that frames a scene when the component adds it (`SceneFit`)."""
+    group = folium.FeatureGroup(name="Scene frame", control=False)
+    SceneFit(bounds).add_to(group)
+    return group
+
+
 def selection_group(feature_id: str, layer_id: str, geometry: BaseGeometry,
                     geo: GeoFiles, day: datetime.date | None = None) -> folium.FeatureGroup:
     """A black outline over the selected feature, on top of every layer and deaf to the mouse,
