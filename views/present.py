@@ -170,9 +170,10 @@ def presenter(room: Room, session: Session, text: Article, act: Callable[..., No
 
 def show(mode: str, room: Room, text: Article, draw_map: Callable[[], None],
          act: Callable[..., None], session_of: Callable[[], Session]) -> None:
-    """Present in `mode` (AUDIENCE or PRESENTER), following the room."""
-    follow(room.code, act)
+    """Present in `mode` (AUDIENCE or PRESENTER), following the room. The poll comes last: a
+    move it finds mid-run starts the page again only once this run has drawn everything."""
     if mode == PRESENTER:
         presenter(room, session_of(), text, act, session_of)
     elif mode == AUDIENCE:
         audience(room, session_of(), text, draw_map, act, session_of)
+    follow(room.code, act)
