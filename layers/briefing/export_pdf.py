@@ -14,7 +14,9 @@ Text is DejaVu Sans (matplotlib's bundled default, which has ə, ç, ı and curl
 as TrueType (pdf.fonttype 42) so the handout's text can be searched and copied. Lines are wrapped
 by measuring the rendered width, so nothing runs off the page; a block that does not fit is set
 in a smaller size rather than cut. Every string is set as plain text, never as matplotlib
-mathtext: a "$" in a title, a note or a feature name is a dollar sign, not a formula that fails.
+mathtext: a "$" in a title, a note or a feature name is a dollar sign, not a formula that fails;
+and what no font can set (control characters, lone surrogates, which FreeType refuses) is
+removed first (`printable`).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import matplotlib
@@ -101,6 +104,7 @@ MAP_KEY = ("Dashed: schematic · dotted: approximate · black halo: the scene's 
 """The key to a scene map's lines, set under it on the page and the slide."""
 
 _MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> by
     basemap = load_basemap()
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT}), PdfPages(
-        buffer, metadata={"Title": storyboard.title, "CreationDate": None}
+        buffer, metadata={"Title": printable(storyboard.title), "CreationDate": None}
     ) as pdf:
         pdf.savefig(_title_page(storyboard, article))
         for number, scene in enumerate(storyboard.scenes, start=1):
@@ -128,6 +132,14 @@ def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> by
                                     basemap))
         pdf.savefig(_sources_page(catalog, article))
     return buffer.getvalue()
+
+
+def printable(text: str) -> str:
+    """`text` without what no handout can hold: the control characters but tab and line feed,
+    lone surrogates and U+FFFE/U+FFFF, which XML (lxml, so the deck) and FreeType (so every
+    map and page here) refuse; each line break a line feed. Titles, notes and feature names
+    come from files a briefer wrote or uploaded, so they may carry any of them."""
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _title_page(storyboard: Storyboard, article: Article) -> Figure:
@@ -266,7 +278,7 @@ def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
     space = _width(" ", key)
     lines: list[str] = []
     current, current_width = "", 0.0
-    for word in text.split():
+    for word in printable(text).split():
         word_width = _width(word, key)
         if current and current_width + space + word_width <= limit:
             current, current_width = f"{current} {word}", current_width + space + word_width
@@ -519,7 +531,7 @@ def _scene_labels(drawn: SceneFeatures, catalog: Catalog, named: Sequence[str]) 
     """The labels a map may carry, as on screen (`layers.map.labels`): countries, seas and Lake
     Sevan, the names of its layers' places and lines that it draws, and the `named` features
     (a scene's highlights, a view's selection) first."""
-    labels = list(cached_base_labels(catalog))
+    labels: list[Label] = list(cached_base_labels(catalog))
     shown = drawn.shown
     for layer, _ in drawn.layers:
         labels.extend(label for label in cached_layer_labels(layer)
@@ -529,7 +541,9 @@ def _scene_labels(drawn: SceneFeatures, catalog: Catalog, named: Sequence[str]) 
         label = highlight_label(layer, props, geometry)
         if label is not None:
             labels.append(label)
-    return labels
+    return [label if all(printable(text) == text for text in label.texts)
+            else replace(label, texts=tuple(printable(text) for text in label.texts))
+            for label in labels]
 
 
 def paper_zoom(box: tuple[float, float, float, float], width_in: float) -> float:
@@ -708,7 +722,7 @@ def _legend(axes, layers: list[Layer], selection: bool) -> None:
                                   linewidth=max(entry.style.weight, 1.5) * PX_TO_PT,
                                   marker="o" if entry.kind == "point" else None,
                                   markerfacecolor=entry.style.fill or entry.style.color,
-                                  label=label))
+                                  label=printable(label)))
     if selection:
         handles.append(Line2D([], [], color=SELECTION.color,
                               linewidth=SELECTION.weight * PX_TO_PT, label="selected feature"))
