@@ -267,6 +267,14 @@ def _font(block: _Block, size: float) -> FontProperties:
                           style="italic" if block.italic else "normal")
 
 
+def wrapped_lines(text: str, size_pt: float, width_pt: float, bold: bool = False,
+                  italic: bool = False) -> list[str]:
+    """`text` wrapped to `width_pt` in the handouts' DejaVu Sans at `size_pt`: the measure the
+    deck (`export_pptx`) sizes its text with. DejaVu Sans is wider than the Calibri of a
+    PowerPoint theme, so text that fits by this measure fits on the slide."""
+    return _wrap(text, _font(_Block(text, bold=bold, italic=italic), size_pt), width_pt)
+
+
 def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
     """Greedy word wrap by measured width; a word wider than the line (a URL) is broken up.
 
