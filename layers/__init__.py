@@ -10,8 +10,9 @@ on an arrow that runs backwards):
              stylesheet for every class they emit. Imports data/.
   map/       the folium map: one style source, layer rendering, base map, legend, URL state.
              Imports data/ and html/ (for escaping and the legend's HTML).
-  briefing/  storyboards, their editing, the Briefing page's state machine, and the HTML and
-             PDF handouts. Imports data/, html/ and map/.
+  briefing/  storyboards, their editing, the Briefing page's state machine, the HTML and PDF
+             handouts, the PowerPoint deck and the picture of a map view (the paper maps,
+             matplotlib). Imports data/, html/ and map/.
   publish/   the static edition (`python -m layers publish OUT/`): the explorer, the article,
              the briefing and the sources as plain files for any static server or CDN.
              Imports data/, html/, map/ and briefing/.

@@ -2,7 +2,9 @@
 
   check   validate geodata/ against the schema and the article; exit 1 listing every problem
   index   print the feature ↔ paragraph ↔ citation index as JSON or CSV
-  export-briefing   write a storyboard as one offline HTML file and/or a PDF handout
+  export-briefing   write a storyboard as one offline HTML file, a PDF handout and/or a
+                    PowerPoint deck
+  picture OUT.png   draw a map view (layers, selection, frame, date) as a PNG, no browser
   publish OUT/   write the static edition: the explorer, the article, the briefing and the
                  sources as plain files for any static web server or CDN
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import json
 import os
 import sys
@@ -24,9 +27,12 @@ from pathlib import Path
 import layers
 from layers.briefing.export_html import MissingAssets, export_html
 from layers.briefing.export_pdf import export_pdf
+from layers.briefing.export_pptx import export_pptx
+from layers.briefing.picture import view_png
 from layers.briefing.storyboard import DEFAULT_STORYBOARD, load_storyboard
 from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, CatalogError, load_catalog
+from layers.data.events import parse_day
 from layers.data.mentions import INDEX_COLUMNS, build_index, index_rows
 from layers.data.schema import Problem
 from layers.data.validate import validate_catalog
@@ -41,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_check(commands)
     _add_index(commands)
     _add_export_briefing(commands)
+    _add_picture(commands)
     _add_publish(commands)
     args = parser.parse_args(argv)
     return args.run(args)
@@ -130,7 +137,7 @@ def _index(args: argparse.Namespace) -> int:
 
 def _add_export_briefing(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "export-briefing", help="write a storyboard as offline HTML and/or a PDF handout",
+        "export-briefing", help="write a storyboard as offline HTML, a PDF and/or a deck",
         description="Load a storyboard (content/briefings/default.json when none is given), "
         "print any issues found in it, and write the exports asked for, each with its size and "
         "the time it took. The HTML export needs `make assets` (it inlines Leaflet).",
@@ -139,14 +146,15 @@ def _add_export_briefing(commands: argparse._SubParsersAction) -> None:
                         metavar="STORYBOARD", help="storyboard JSON file")
     parser.add_argument("--html", type=Path, metavar="OUT.html", help="self-contained HTML")
     parser.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="PDF handout")
+    parser.add_argument("--pptx", type=Path, metavar="OUT.pptx", help="PowerPoint deck (16:9)")
     _data_options(parser)
     parser.set_defaults(run=_export_briefing)
 
 
 def _export_briefing(args: argparse.Namespace) -> int:
-    if args.html is None and args.pdf is None:
-        print("export-briefing: nothing to do; give --html OUT.html and/or --pdf OUT.pdf",
-              file=sys.stderr)
+    if args.html is None and args.pdf is None and args.pptx is None:
+        print("export-briefing: nothing to do; give --html OUT.html, --pdf OUT.pdf and/or "
+              "--pptx OUT.pptx", file=sys.stderr)
         return 2
     article = load_article(args.article)
     catalog = _catalog_or_say(args)
@@ -162,6 +170,7 @@ def _export_briefing(args: argparse.Namespace) -> int:
     exports = [(path, render) for path, render in (
         (args.html, lambda: export_html(storyboard, catalog, article).encode("utf-8")),
         (args.pdf, lambda: export_pdf(storyboard, catalog, article)),
+        (args.pptx, lambda: export_pptx(storyboard, catalog, article)),
     ) if path is not None]
     for path, render in exports:
         started = time.perf_counter()
@@ -172,6 +181,77 @@ def _export_briefing(args: argparse.Namespace) -> int:
             return 1
         path.write_bytes(data)
         print(f"wrote {path}: {len(data):,} bytes in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _add_picture(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "picture", help="draw a map view as a PNG, with no browser",
+        description="Draw a view of the map as the handouts draw it (basemap, layers, the "
+        "selected feature's outline, labels, legend, attribution) into a PNG of exactly the "
+        "size asked for. The frame is widened on one axis to the picture's shape, never cut.",
+    )
+    parser.add_argument("out", type=Path, metavar="OUT.png", help="the picture to write")
+    parser.add_argument("--bounds", type=_bounds, required=True, metavar="MINX,MINY,MAXX,MAXY",
+                        help="the frame in degrees, e.g. 43.4,38.8,47.0,41.3 (write "
+                        "--bounds=-10,… when it starts with a minus)")
+    parser.add_argument("--layers", type=_ids, default=None, metavar="ID,ID",
+                        help="the layers to draw (default: those the Map page opens with)")
+    parser.add_argument("--feature", metavar="ID", help="the feature to outline as selected")
+    parser.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                        help="draw the map as it stood on this day (default: every date)")
+    parser.add_argument("--size", type=_size, default=(1600, 900), metavar="WIDTHxHEIGHT",
+                        help="in pixels (default 1600x900)")
+    parser.add_argument("--dpi", type=float, default=150.0,
+                        help="sets the type size: at 150 (the default) a label of 13 screen "
+                        "pixels is 20 pixels high")
+    _data_options(parser)
+    parser.set_defaults(run=_picture)
+
+
+def _bounds(text: str) -> tuple[float, float, float, float]:
+    try:
+        minx, miny, maxx, maxy = (float(value) for value in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not four numbers MINX,MINY,MAXX,MAXY"
+                                         ) from None
+    return minx, miny, maxx, maxy
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(ident.strip() for ident in text.split(",") if ident.strip())
+
+
+def _day(text: str) -> datetime.date:
+    day = parse_day(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a day YYYY-MM-DD")
+    return day
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"“{text}” is not WIDTHxHEIGHT in pixels, e.g. 1600x900")
+    return int(width), int(height)
+
+
+def _picture(args: argparse.Namespace) -> int:
+    catalog = _catalog_or_say(args)
+    if catalog is None:
+        return 1
+    layer_ids = args.layers if args.layers is not None else tuple(
+        layer.id for layer in catalog.layers if layer.visible)
+    started = time.perf_counter()
+    try:
+        data = view_png(catalog, layer_ids, args.feature, args.bounds, args.date, args.size,
+                        args.dpi)
+    except ValueError as error:
+        print(f"cannot draw {args.out}: {error}", file=sys.stderr)
+        return 1
+    args.out.write_bytes(data)
+    print(f"wrote {args.out}: {args.size[0]}×{args.size[1]} px, {len(data):,} bytes in "
+          f"{time.perf_counter() - started:.2f} s")
     return 0
 
 

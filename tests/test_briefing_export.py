@@ -193,3 +193,20 @@ def test_cli_prints_storyboard_issues_and_refuses_an_empty_one(tmp_path, capsys)
     assert "Scene 1 “Lost” · frame: is missing; scene skipped" in errors
     assert "no usable scene; nothing exported" in errors
     assert not (tmp_path / "b.html").exists()
+
+
+def test_pdf_sets_hostile_text_as_plain_text(catalog, article, with_properties):
+    """A "$" is a dollar sign, not matplotlib mathtext ("$\\foo$" once stopped the export), and
+    what no font can set (control characters, a lone surrogate) is left out, in the page text
+    and on the map."""
+    hostile = "$\\foo$ <b>&</b> {{x}} \x1b\ud800"
+    named = with_properties(catalog, "nakhchivan", name=f"Naxçıvan {hostile}")
+    board, issues = parse_storyboard(
+        {"title": f"T {hostile}", "scenes": [
+            {"title": f"Scene {hostile}", "frame": {"features": ["nakhchivan"]},
+             "layers": ["borders"], "highlight": ["nakhchivan"], "notes": hostile}]},
+        named, article)
+    assert issues == []
+    page = _normalised(PdfReader(io.BytesIO(export_pdf(board, named, article)))
+                       .pages[1].extract_text())
+    assert "Scene $\\foo$ <b>&</b> {{x}}" in page

@@ -6,12 +6,17 @@ Maps are drawn with matplotlib from the same GeoDataFrames the dashboard uses, w
 state), the Natural Earth basemap underneath, each layer in its layers.json style, highlights
 with a black halo, schematic geometry dashed and approximate geometry dotted, as on screen.
 The projection is plain longitude/latitude with the aspect corrected for the frame's middle
-latitude: honest at South Caucasus scale and needing no projection library.
+latitude: honest at South Caucasus scale and needing no projection library. `draw_map` is the one
+map drawing of every paper and picture output: this PDF, the PowerPoint deck (`export_pptx`) and
+the picture of a Map page view (`picture`) all call it, so they cannot draw a map differently.
 
 Text is DejaVu Sans (matplotlib's bundled default, which has ə, ç, ı and curly quotes) embedded
 as TrueType (pdf.fonttype 42) so the handout's text can be searched and copied. Lines are wrapped
 by measuring the rendered width, so nothing runs off the page; a block that does not fit is set
-in a smaller size rather than cut.
+in a smaller size rather than cut. Every string is set as plain text, never as matplotlib
+mathtext: a "$" in a title, a note or a feature name is a dollar sign, not a formula that fails;
+and what no font can set (control characters, lone surrogates, which FreeType refuses) is
+removed first (`printable`).
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
 import shapely
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
@@ -43,6 +50,7 @@ from shapely.geometry.polygon import orient
 
 from layers.briefing.export_html import scene_count
 from layers.briefing.storyboard import (
+    Bounds,
     Scene,
     SceneFeatures,
     Storyboard,
@@ -52,7 +60,7 @@ from layers.briefing.storyboard import (
     scene_features,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, Style, shown_name
+from layers.data.catalog import Catalog, Layer, Style, geometry_kind, shown_name
 from layers.html.card import readable_date
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.labels import (
@@ -70,10 +78,12 @@ from layers.map.style import (
     LABEL_STYLES,
     LAND,
     PX_TO_PT,
+    SELECTION,
     WATER,
     halo_options,
     halo_style,
     path_options,
+    selection_outline,
 )
 
 PAGE_IN = (11.69, 8.27)  # A4 landscape
@@ -88,8 +98,13 @@ WRAP_SLACK = 0.02  # share of the line width kept free for kerning the measureme
 FRAME_PADDING = 0.06  # share of the frame added around it, so edge features are not cut
 CSS_PX_PER_IN = 96
 LINE_SLACK_PX = 24  # a line's name is set only where its line is this much longer than it
+ATTRIBUTION = "Background: Natural Earth (public domain)"
+MAP_KEY = ("Dashed: schematic · dotted: approximate · black halo: the scene's features. "
+           "Basemap: Natural Earth; places: GeoNames.")
+"""The key to a scene map's lines, set under it on the page and the slide."""
 
 _MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -106,10 +121,10 @@ class _Block:
 
 def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> bytes:
     """The handout as PDF bytes: title page, one page per scene, sources page."""
-    basemap = {stem: gpd.read_file(BASEMAP_DIR / f"{stem}.geojson") for stem in BASEMAP_STYLES}
+    basemap = load_basemap()
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT}), PdfPages(
-        buffer, metadata={"Title": storyboard.title, "CreationDate": None}
+        buffer, metadata={"Title": printable(storyboard.title), "CreationDate": None}
     ) as pdf:
         pdf.savefig(_title_page(storyboard, article))
         for number, scene in enumerate(storyboard.scenes, start=1):
@@ -117,6 +132,14 @@ def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> by
                                     basemap))
         pdf.savefig(_sources_page(catalog, article))
     return buffer.getvalue()
+
+
+def printable(text: str) -> str:
+    """`text` without what no handout can hold: the control characters but tab and line feed,
+    lone surrogates and U+FFFE/U+FFFF, which XML (lxml, so the deck) and FreeType (so every
+    map and page here) refuse; each line break a line feed. Titles, notes and feature names
+    come from files a briefer wrote or uploaded, so they may carry any of them."""
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _title_page(storyboard: Storyboard, article: Article) -> Figure:
@@ -147,7 +170,7 @@ def _scene_page(number: int, total: int, scene: Scene, catalog: Catalog, article
     dated = scene_date_line(scene)
     figure.text(MARGIN_IN / PAGE_IN[0], top,
                 f"Scene {number} of {total}" + (f"  ·  {dated}" if dated else ""), fontsize=9,
-                color="#555555", va="top")
+                color="#555555", va="top", parse_math=False)
     _flow(figure, [_Block(scene.title, size=1.0, bold=True)], MARGIN_IN / PAGE_IN[0],
           TEXT_RIGHT, top=top - 0.025, bottom=0.85, body_pt=17.0)
     _draw_map(figure, scene, catalog, basemap)
@@ -231,7 +254,7 @@ def _flow(figure: Figure, blocks: list[_Block], left: float, right: float, top: 
         font_pt = size * block.size
         for line in lines:
             figure.text(left + block.indent / (PAGE_IN[0] * 72), y_pt / (PAGE_IN[1] * 72), line,
-                        fontproperties=_font(block, font_pt), va="top")
+                        fontproperties=_font(block, font_pt), va="top", parse_math=False)
             y_pt -= font_pt * LINE_SPACING
 
 
@@ -242,6 +265,14 @@ def _block_height(block: _Block, lines: list[str], size: float) -> float:
 def _font(block: _Block, size: float) -> FontProperties:
     return FontProperties(family=FONT, size=size, weight="bold" if block.bold else "normal",
                           style="italic" if block.italic else "normal")
+
+
+def wrapped_lines(text: str, size_pt: float, width_pt: float, bold: bool = False,
+                  italic: bool = False) -> list[str]:
+    """`text` wrapped to `width_pt` in the handouts' DejaVu Sans at `size_pt`: the measure the
+    deck (`export_pptx`) sizes its text with. DejaVu Sans is wider than the Calibri of a
+    PowerPoint theme, so text that fits by this measure fits on the slide."""
+    return _wrap(text, _font(_Block(text, bold=bold, italic=italic), size_pt), width_pt)
 
 
 def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
@@ -255,7 +286,7 @@ def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
     space = _width(" ", key)
     lines: list[str] = []
     current, current_width = "", 0.0
-    for word in text.split():
+    for word in printable(text).split():
         word_width = _width(word, key)
         if current and current_width + space + word_width <= limit:
             current, current_width = f"{current} {word}", current_width + space + word_width
@@ -292,12 +323,41 @@ def _width(text: str, key: tuple) -> float:
 # --- map --------------------------------------------------------------------------------------
 
 
+def load_basemap() -> dict[str, gpd.GeoDataFrame]:
+    """The offline basemap's files (`geodata/basemap/`), read once per process: every handout,
+    deck and picture draws on the same five small files, and a picture asked for from the Map
+    page should not read them again. Callers only read the frames."""
+    return _basemap()
+
+
+@functools.cache
+def _basemap() -> dict[str, gpd.GeoDataFrame]:
+    return {stem: gpd.read_file(BASEMAP_DIR / f"{stem}.geojson") for stem in BASEMAP_STYLES}
+
+
 def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
               basemap: dict[str, gpd.GeoDataFrame]) -> None:
-    """The scene's map: basemap, its layers in registry order, then the highlighted features,
-    each as it stood on the scene's day (`scene_features`)."""
-    axes = figure.add_axes(MAP_BOX)
-    box = _view_box(scene.bounds, MAP_BOX[2] * PAGE_IN[0], MAP_BOX[3] * PAGE_IN[1])
+    """The scene's map in its box on the page, as it stood on the scene's day
+    (`scene_features`), with the key to its lines under it."""
+    draw_map(figure, MAP_BOX, scene.bounds, scene_features(scene, catalog), catalog, basemap)
+    figure.text(MAP_BOX[0], MAP_BOX[1] - 0.02, MAP_KEY, fontsize=7, color="#444444", va="top",
+                parse_math=False)
+
+
+def draw_map(figure: Figure, rect: Bounds, bounds: Bounds, drawn: SceneFeatures,
+             catalog: Catalog, basemap: dict[str, gpd.GeoDataFrame],
+             selected: str | None = None, padding: float = FRAME_PADDING) -> Axes:
+    """A map in `rect` (left, bottom, width, height as fractions of the figure): the basemap,
+    `drawn`'s layers in registry order, its highlighted features with their black halo, the
+    `selected` feature's outline as the Map page draws it, the labels the map's scale allows,
+    the legend and the attribution. The frame is `bounds` grown by `padding` (a share of its
+    size) and widened on one axis to fill `rect` without distortion.
+
+    The one map drawing of the PDF, the deck and the picture: what differs between them is only
+    the figure's size and where the map sits on it."""
+    width_in = rect[2] * figure.get_figwidth()
+    axes = figure.add_axes(rect)
+    box = _view_box(bounds, width_in, rect[3] * figure.get_figheight(), padding)
     minx, miny, maxx, maxy = box
     axes.set_xlim(minx, maxx)
     axes.set_ylim(miny, maxy)
@@ -314,7 +374,9 @@ def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
             _plot(axes, geometries, face="none", edge=str(style["color"]),
                   width=float(style["weight"]) * PX_TO_PT)
 
-    drawn = scene_features(scene, catalog)
+    selection = None if selected is None else catalog.feature(selected).geometry
+    if selection is not None and geometry_kind(selection) == "line":
+        _draw_selection(axes, selection, box)  # a line's halo goes under the lines
     for layer, rows in drawn.layers:
         for row in rows.itertuples(index=False):
             _draw_feature(axes, row.geometry, layer.style_for(row.category), row.precision, box)
@@ -322,21 +384,24 @@ def _draw_map(figure: Figure, scene: Scene, catalog: Catalog,
         layer, props, geometry = catalog.feature(fid)
         style = layer.style_for(props["category"])
         _draw_feature(axes, geometry, style, props["precision"], box, halo=True)
-    _legend(axes, [layer for layer, _ in drawn.layers])
-    _place_labels(figure, axes, _scene_labels(drawn, catalog), box)
-    axes.set_xlabel("")
-    axes.set_ylabel("")
-    figure.text(MAP_BOX[0], MAP_BOX[1] - 0.02,
-                "Dashed: schematic · dotted: approximate · black halo: the scene's features. "
-                "Basemap: Natural Earth; places: GeoNames.", fontsize=7, color="#444444",
-                va="top")
+    if selection is not None and geometry_kind(selection) != "line":
+        _draw_selection(axes, selection, box)
+    _legend(axes, [layer for layer, _ in drawn.layers], selection=selection is not None)
+    attribution = axes.text(0.995, 0.006, ATTRIBUTION, transform=axes.transAxes, ha="right",
+                            va="bottom", fontsize=6, color="#333333", zorder=10,
+                            parse_math=False,
+                            bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none",
+                                  "pad": 1.0})
+    named = (*drawn.highlight, *(() if selected is None else (selected,)))
+    _place_labels(figure, axes, _scene_labels(drawn, catalog, named), box, width_in,
+                  attribution)
+    return axes
 
 
-def _view_box(bounds: tuple[float, float, float, float], width_in: float, height_in: float
-              ) -> tuple[float, float, float, float]:
+def _view_box(bounds: Bounds, width_in: float, height_in: float, padding: float) -> Bounds:
     """The frame, padded and widened on one axis so it fills the map box without distortion."""
     minx, miny, maxx, maxy = bounds
-    pad = max(maxx - minx, maxy - miny, 0.2) * FRAME_PADDING
+    pad = max(maxx - minx, maxy - miny, 0.2) * padding
     minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
     squash = math.cos(math.radians((miny + maxy) / 2))
     dx, dy = maxx - minx, maxy - miny
@@ -442,6 +507,21 @@ def _draw_styled(axes, geometry: BaseGeometry, style: Style, precision: str,
     _plot(axes, outline, face="none", edge=edge, width=width, linestyle=paper_dash(options))
 
 
+def _draw_selection(axes, geometry: BaseGeometry, box: Bounds) -> None:
+    """The Map page's outline of a selected feature (`layers.map.style.selection_outline`): a
+    ring around a point, a black outline over an area, a wide faint halo under a line."""
+    options = selection_outline(geometry_kind(geometry))
+    edge, width = _stroke(options)
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        points = getattr(geometry, "geoms", [geometry])
+        axes.scatter([p.x for p in points], [p.y for p in points],
+                     s=_marker_area(SELECTION.radius), facecolors="none", edgecolors=[edge],
+                     linewidths=width, zorder=7.5)
+        return
+    outline = _clipped([geometry.boundary if _is_area(geometry) else geometry], box)
+    _plot(axes, outline, face="none", edge=edge, width=width)
+
+
 def _marker_area(radius_px: float) -> float:
     """matplotlib's scatter size (the square of the diameter in points) of a Leaflet circle
     marker with this radius in pixels."""
@@ -455,21 +535,23 @@ def _is_area(geometry: BaseGeometry) -> bool:
 # --- labels -----------------------------------------------------------------------------------
 
 
-def _scene_labels(drawn: SceneFeatures, catalog: Catalog) -> list[Label]:
-    """The labels a scene's map may carry, as on screen (`layers.map.labels`): countries, seas
-    and Lake Sevan, the names of its layers' places and lines that it draws, its highlighted
-    features first."""
-    labels = list(cached_base_labels(catalog))
+def _scene_labels(drawn: SceneFeatures, catalog: Catalog, named: Sequence[str]) -> list[Label]:
+    """The labels a map may carry, as on screen (`layers.map.labels`): countries, seas and Lake
+    Sevan, the names of its layers' places and lines that it draws, and the `named` features
+    (a scene's highlights, a view's selection) first."""
+    labels: list[Label] = list(cached_base_labels(catalog))
     shown = drawn.shown
     for layer, _ in drawn.layers:
         labels.extend(label for label in cached_layer_labels(layer)
                       if label.feature is None or label.feature in shown)
-    for fid in drawn.highlight:
+    for fid in dict.fromkeys(named):
         layer, props, geometry = catalog.feature(fid)
         label = highlight_label(layer, props, geometry)
         if label is not None:
             labels.append(label)
-    return labels
+    return [label if all(printable(text) == text for text in label.texts)
+            else replace(label, texts=tuple(printable(text) for text in label.texts))
+            for label in labels]
 
 
 def paper_zoom(box: tuple[float, float, float, float], width_in: float) -> float:
@@ -479,19 +561,22 @@ def paper_zoom(box: tuple[float, float, float, float], width_in: float) -> float
     return math.log2(width_px * 360 / (256 * max(box[2] - box[0], 1e-9)))
 
 
-def _place_labels(figure: Figure, axes, labels: list[Label],
-                  box: tuple[float, float, float, float]) -> None:
+def _place_labels(figure: Figure, axes, labels: list[Label], box: Bounds, width_in: float,
+                  attribution) -> None:
     """Set the labels the map's zoom allows, weightiest first, each where its extent (measured
     from the rendered text's width and height, turned with a line's name) overlaps no label set
-    before it nor the legend, keeps off every marker (a place's name) and stays inside the map;
+    before it nor the legend nor the attribution, keeps off every marker (a place's name) and
+    stays inside the map;
     the rest are left out. The text stays text in the PDF (searchable); its white halo is drawn
     under it as a separate outline."""
     renderer = FigureCanvasAgg(figure).get_renderer()
     scale = figure.dpi / 72  # display pixels per point
-    zoom = paper_zoom(box, MAP_BOX[2] * PAGE_IN[0])
+    zoom = paper_zoom(box, width_in)
     frame = axes.get_window_extent(renderer)
     legend = axes.get_legend()
-    taken: list[Bbox] = [] if legend is None else [legend.get_window_extent(renderer)]
+    taken: list[Bbox] = [attribution.get_window_extent(renderer).padded(2 * scale)]
+    if legend is not None:
+        taken.append(legend.get_window_extent(renderer))
     markers = [_marker_box(axes, label, scale) for label in labels
                if label.radius > 0 and _in_box(label.lat, label.lon, box)]
     seen: set[str] = set()
@@ -628,14 +713,15 @@ def _draw_label(axes, label: Label, candidate: _Candidate) -> None:
               "fontweight": "bold" if style["bold"] else "normal",
               "fontstyle": "italic" if style["italic"] else "normal", "ha": candidate.ha,
               "va": candidate.va, "rotation": candidate.angle, "rotation_mode": "anchor",
-              "transform": transform, "clip_on": False}
+              "transform": transform, "clip_on": False, "parse_math": False}
     axes.text(color=LABEL_HALO, zorder=8, **common,
               path_effects=[Stroke(linewidth=LABEL_HALO_PX * PX_TO_PT, foreground=LABEL_HALO)])
     axes.text(color=str(style["color"]), zorder=9, **common)
 
 
-def _legend(axes, layers: list[Layer]) -> None:
-    """Layer titles and styled categories with line swatches in their colours."""
+def _legend(axes, layers: list[Layer], selection: bool) -> None:
+    """Layer titles and styled categories with line swatches in their colours, and the
+    selection outline's when a feature is selected, as the Map page's legend has it."""
     handles = []
     for layer in layers:
         for entry in layer.legend_entries():
@@ -644,7 +730,12 @@ def _legend(axes, layers: list[Layer]) -> None:
                                   linewidth=max(entry.style.weight, 1.5) * PX_TO_PT,
                                   marker="o" if entry.kind == "point" else None,
                                   markerfacecolor=entry.style.fill or entry.style.color,
-                                  label=label))
+                                  label=printable(label)))
+    if selection:
+        handles.append(Line2D([], [], color=SELECTION.color,
+                              linewidth=SELECTION.weight * PX_TO_PT, label="selected feature"))
     if handles:
-        axes.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85,
-                    facecolor=LAND)
+        legend = axes.legend(handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85,
+                             facecolor=LAND)
+        for text in legend.get_texts():
+            text.set_parse_math(False)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,11 +247,18 @@ def scene_features(scene: Scene, catalog: Catalog) -> SceneFeatures:
     highlights for which `layers.data.events.valid_on` holds; a feature without dates always
     stands, and an undated scene draws everything. The Briefing page, the HTML handout and the
     PDF all draw from this, so the three cannot disagree about a scene's map."""
-    day = scene_day(scene)
+    return features_on(catalog, scene.layers, scene.highlight, scene_day(scene))
+
+
+def features_on(catalog: Catalog, layer_ids: Collection[str], highlight: Sequence[str],
+                day: datetime.date | None) -> SceneFeatures:
+    """What a map of these layers and highlighted features draws as of `day` (None: every
+    feature of every date): the rule of `scene_features`, for any view and not only a scene's,
+    so a picture of the Map page hides exactly what the page hides."""
     layers = []
     hidden: list[str] = []
     for layer in catalog.layers:
-        if layer.id not in scene.layers:
+        if layer.id not in layer_ids:
             continue
         rows = layer.features
         if day is not None:
@@ -260,9 +267,9 @@ def scene_features(scene: Scene, catalog: Catalog) -> SceneFeatures:
                           if not kept)
             rows = rows[stood]
         layers.append((layer, rows))
-    highlight = tuple(fid for fid in scene.highlight
-                      if day is None or valid_on(catalog.feature(fid).properties, day))
-    return SceneFeatures(day, tuple(layers), tuple(hidden), highlight)
+    shown = tuple(fid for fid in highlight
+                  if day is None or valid_on(catalog.feature(fid).properties, day))
+    return SceneFeatures(day, tuple(layers), tuple(hidden), shown)
 
 
 def passage_text(ref: PassageRef, article: Article) -> str:

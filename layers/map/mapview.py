@@ -34,7 +34,7 @@ from layers.map.layer import (
     feature_group,
 )
 from layers.map.state import MAX_ZOOM, MIN_ZOOM
-from layers.map.style import LINE_HALO_EXTRA, SELECTION, selection_options
+from layers.map.style import SELECTION, selection_outline
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
 POINT_ZOOM = 10
@@ -379,11 +379,8 @@ def selection_halo(kind: str) -> tuple[dict[str, object], str]:
     or area, `geometry_kind`): a wide faint halo under the lines for a line, the outline on top
     otherwise. One rule for this map and the static edition's, which outlines in the browser
     whatever feature a reader opens."""
-    options = selection_options()
-    if kind == "line":
-        options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA, opacity=0.45)
-        return options, SELECTION_UNDER_PANE
-    return options, SELECTION_PANE
+    pane = SELECTION_UNDER_PANE if kind == "line" else SELECTION_PANE
+    return selection_outline(kind), pane
 
 
 def layer_groups(layers: Iterable[Layer], visible: Iterable[str], geo: GeoFiles,

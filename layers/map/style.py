@@ -26,6 +26,8 @@ SELECTION = Style(color="#000000", weight=4.0, fill=None, fill_opacity=0.0, radi
 LINE_HALO_EXTRA = 6.0
 """A selected line's halo is this many pixels wider than the selection outline, drawn under
 the line so the line keeps its colour."""
+SELECTED_LINE_OPACITY = 0.45
+"""That halo's opacity: faint, so it reads as a frame round the route, not as a black line."""
 
 DRAWING = Style(color="#E4007C", weight=3.0, fill=None, fill_opacity=0.15)
 """What a briefer draws on the Map page (`layers.map.draw`): solid, in a magenta no layer uses,
@@ -114,6 +116,18 @@ def selection_options() -> dict[str, object]:
     options = path_options(SELECTION, "exact")
     options["fillOpacity"] = 0.0
     options["fill"] = False
+    return options
+
+
+def selection_outline(kind: str) -> dict[str, object]:
+    """The selection outline's path options for a feature drawn as `kind` (point, line or area):
+    for a line a wide faint halo, drawn under the lines so the route keeps its own colour on
+    top; the outline otherwise. One rule for the Map page, the static edition and the picture
+    of a view (`layers.briefing.picture`), which draws it with matplotlib."""
+    options = selection_options()
+    if kind == "line":
+        options.update(weight=float(options["weight"]) + LINE_HALO_EXTRA,
+                       opacity=SELECTED_LINE_OPACITY)
     return options
 
 
