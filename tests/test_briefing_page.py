@@ -108,7 +108,7 @@ def component_args(at: AppTest) -> dict:
 def framed(args: dict) -> tuple[float, float, float, float]:
     """The bounds the scene's map frames in the browser (`SceneFit`), as (minx, miny, maxx,
     maxy): framed at the map's real size, whatever the screen."""
-    (found,) = re.findall(r"fitBounds\((\[\[[^\]]+\], \[[^\]]+\]\])", args["feature_group"])
+    (found,) = re.findall(r"var bounds = (\[\[[^\]]+\], \[[^\]]+\]\]);", args["feature_group"])
     (south, west), (north, east) = json.loads(found)
     return west, south, east, north
 
@@ -431,12 +431,15 @@ def test_handouts_are_prepared_on_demand_for_the_current_storyboard(monkeypatch,
     monkeypatch.setattr(layers.briefing.export_pdf, "export_pdf", lambda board, c, a: b"%PDF-1.7")
     at = open_briefing()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Save storyboard (JSON)"]  # nothing is generated until asked for
+    # nothing is generated until asked for (the deck is made only when its button is clicked)
+    assert labels == ["Save storyboard (JSON)", "Download PowerPoint (.pptx)"]
     at.sidebar.button(key="briefing-prepare").click().run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Save storyboard (JSON)", "Download offline HTML", "Download PDF"]
+    assert labels == ["Save storyboard (JSON)", "Download offline HTML", "Download PDF",
+                      "Download PowerPoint (.pptx)"]
     at.button(key="briefing-next").click().run()
     assert len(made) == 1  # the same storyboard is not exported twice
     at = upload(at, "mixed.json", broken_storyboard())
-    assert [b.proto.label for b in at.get("download_button")] == ["Save storyboard (JSON)"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Save storyboard (JSON)", "Download PowerPoint (.pptx)"]
     assert made == [default.title]

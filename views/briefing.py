@@ -22,6 +22,7 @@ import layers.briefing.storyboard as storyboard_files
 from layers.briefing.edit import FRAME_CHOICES
 from layers.briefing.export_html import export_html
 from layers.briefing.export_pdf import export_pdf
+from layers.briefing.export_pptx import export_pptx
 from layers.briefing.page import (
     NEXT_KEY,
     PREV_KEY,
@@ -159,6 +160,13 @@ if joined is not None and state.get(ROOM_KEY) != joined.code:
     # a window joining a presentation (often another tab): the room's storyboard and scene
     state[SESSION_KEY] = Session.joining(joined.board, joined.stem, joined.index)
     state[ROOM_KEY] = joined.code
+def deck(storyboard_json: str) -> bytes:
+    """The PowerPoint deck of a storyboard, made when its download is clicked (on a thread of
+    its own, so the page is not held up)."""
+    prepared, _ = parse_storyboard(storyboard_json, cat, text)
+    return export_pptx(prepared, cat, text)
+
+
 if SESSION_KEY not in state:
     state[SESSION_KEY] = Session.start(st.query_params.get("briefing"),
                                        st.query_params.get("scene"), files, cat, text)
@@ -256,6 +264,16 @@ with st.sidebar:
         st.download_button("Download PDF", data=handout_pdf,
                            file_name=f"{session.stem}.pdf", mime="application/pdf",
                            key="briefing-pdf")
+    if scenes:
+        board_json = storyboard_to_json(board)
+        st.download_button(
+            "Download PowerPoint (.pptx)", data=lambda: deck(board_json), on_click="ignore",
+            file_name=f"{session.stem}.pptx", key="briefing-pptx", icon=":material/slideshow:",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            help="A 16:9 deck: a title slide, one slide per scene (the map as the PDF draws it, "
+                 "the title, the passages with their ¶ and citation numbers, your notes as "
+                 "speaker notes) and the sources, all as text you can edit. Made when you "
+                 "click, in a few seconds.")
 
 # --- the scene ---------------------------------------------------------------------------------
 use_stylesheet()

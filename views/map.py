@@ -4,9 +4,12 @@ and what was last drawn, measured, in the sidebar."""
 
 from __future__ import annotations
 
+import datetime
+
 import streamlit as st
 from streamlit_folium import st_folium
 
+from layers.briefing.picture import view_png
 from layers.data.catalog import USER_GROUP, bounds_around, is_user_layer
 from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
@@ -156,6 +159,41 @@ def kept(layer_id: str, feature_id: str) -> None:
     st.session_state.camera = current_camera()
 
 
+PICTURE_KEY = "view-picture"
+PICTURE_PX = (1600, 900)
+
+
+def make_picture(visible: tuple[str, ...], selected: str | None,
+                 day: datetime.date | None) -> None:
+    """Draw the view as it is now (this click's run carries the address the map keeps up to
+    date as it moves) into a PNG, on the server, from the same data as the PDF handout."""
+    bounds = view_box(current_camera(), *PICTURE_PX)
+    try:
+        st.session_state[PICTURE_KEY] = view_png(cat, visible, selected, bounds, day, PICTURE_PX)
+    except ValueError as error:
+        st.session_state[PICTURE_KEY] = None
+        st.session_state.picture_problem = f"No picture could be made: {error}"
+
+
+def picture_of_view(visible: tuple[str, ...], selected: str | None,
+                    day: datetime.date | None) -> None:
+    """A picture of the view (layers, selection, frame, labels, legend, credit) as a PNG for a
+    slide or a report: made on a click, then offered for download."""
+    st.button("Make a picture of this view", key="make-picture", icon=":material/image:",
+              on_click=make_picture, args=(visible, selected, day),
+              help=f"A {PICTURE_PX[0]}×{PICTURE_PX[1]} PNG drawn on the server from the same "
+                   "data as the handouts: the layers on, the selection, the labels, the legend "
+                   "and the credit; no internet needed.")
+    picture = st.session_state.get(PICTURE_KEY)
+    if picture:
+        st.download_button("Download the picture (PNG)", picture, "caucasus-map.png",
+                           mime="image/png", on_click="ignore", icon=":material/download:",
+                           key="download-picture")
+    problem = st.session_state.pop("picture_problem", None)
+    if problem:
+        st.error(markdown_literal(problem))
+
+
 def clear() -> None:
     """Close the open feature or event."""
     st.session_state.selected = None
@@ -225,6 +263,7 @@ with st.sidebar:
 
     st.caption("Copy the address bar to share this exact view: it always holds the layers, "
                "the selected feature, the centre and the zoom.")
+    picture_of_view(visible, selected, day)
 
 
 # --- the map -------------------------------------------------------------------------------------
