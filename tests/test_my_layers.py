@@ -225,3 +225,51 @@ def test_the_data_and_sources_pages_list_the_users_features_and_sources_apart(wo
     assert mine.to_dict("records") == [{"layer": "Checkpoints",
                                         "how": "uploaded by the user: checkpoints.csv",
                                         "said": "a colleague, 2022", "features": 1}]
+
+
+def checkpoint_layer(store, name="Checkpoint K"):
+    return store.add_layer(
+        "Checkpoints", user_source("checkpoints.csv"),
+        lambda lid: [({"id": "my-c", "name": name, "aliases": [], "category": "place",
+                       "description": "Seen.", "article": [], "citations": [],
+                       "sources": [lid], "precision": "approximate",
+                       "derivation": "As uploaded."}, Point(46.4, 39.5))])
+
+
+def test_a_layer_added_while_the_map_is_open_comes_on_there(workspace):
+    at = run_map()
+    layer_id, _ = checkpoint_layer(open_workspace(workspace))  # as the My layers page would
+    at.run()
+    assert at.sidebar.checkbox(key=f"layer:{layer_id}").value
+
+
+def test_a_feature_deleted_while_its_card_is_open_closes_it_and_says_so(workspace):
+    store = open_workspace(workspace)
+    _, (ident,) = checkpoint_layer(store)
+    at = run_map({"feature": ident})
+    assert at.session_state["selected"] == ident
+    store.delete_feature(ident, store.layers()[0].features[0].revision)
+    at.run()
+    assert not at.exception and at.session_state["selected"] is None
+    assert any("no longer on the map" in warning.value for warning in at.sidebar.warning)
+
+
+def test_a_scene_highlighting_a_deleted_feature_drops_it_and_says_so(workspace):
+    store = open_workspace(workspace)
+    layer_id, (ident,) = checkpoint_layer(store)
+    at = open_page("views/briefing.py")
+    at.multiselect(key="builder-highlight").set_value([ident]).run()
+    at.text_input(key="builder-title").input("A checkpoint").run()
+    at.button(key="builder-add").click().run()
+    assert not at.exception
+    store.delete_layer(layer_id)
+    at.run()
+    assert not at.exception
+    assert any("no longer on the map" in warning.value for warning in at.main.warning)
+
+
+def test_a_workspace_that_cannot_be_read_is_said_on_the_map_and_briefing_pages(workspace):
+    workspace.write_bytes(b"this is not a GeoPackage" * 100)
+    for at in (run_map(), open_page("views/briefing.py")):
+        assert not at.exception
+        assert any("could not be opened" in w.value for w in at.sidebar.warning)

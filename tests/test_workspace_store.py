@@ -105,7 +105,8 @@ def test_features_come_back_as_they_went_in_with_revisions(ws, layer):
                            "said": "my notes, 2022"}
     assert [f.properties for f in only.features] == [props(i, layer) for i in ids]
     assert [f.geometry.equals(g) for f, g in zip(only.features, shapes, strict=True)] == [True] * 3
-    assert [f.revision for f in only.features] == [1, 1, 1]
+    # a feature's revision is the workspace's when it was last written (the add is the 2nd write)
+    assert [f.revision for f in only.features] == [ws.revision()] * 3
 
 
 def test_gdal_reads_every_layer_with_its_geometry_and_columns(ws, layer):
@@ -130,13 +131,13 @@ def test_every_write_moves_the_workspace_revision_on(ws, layer):
     seen = [ws.revision()]
     (ident,) = ws.add_features(layer, [(props("my-a", layer), Point(45, 40))])
     seen.append(ws.revision())
-    ws.update_feature(ident, props(ident, layer, name="Renamed"), Point(45, 40), 1)
+    ws.update_feature(ident, props(ident, layer, name="Renamed"), Point(45, 40), 2)
     seen.append(ws.revision())
     ws.rename_layer(layer, "Hamlets")
     seen.append(ws.revision())
     assert seen == [1, 2, 3, 4]
     with pytest.raises(ConflictError):
-        ws.delete_feature(ident, expected_revision=1)
+        ws.delete_feature(ident, expected_revision=2)
     assert ws.revision() == 4  # a refused change writes nothing
 
 
@@ -166,8 +167,9 @@ def test_a_batch_with_one_bad_feature_is_refused_whole_with_every_problem(ws, la
     assert [str(problem) for problem in refused.value.problems] == [
         f"[{layer}] my-bad.category: 'nation' is not one of: {', '.join(CATEGORIES)}",
         f"[{layer}] my-bad.description: holds a URL; properties hold none (name a source id)",
+        f"[{layer}] my-bad.category: is one of place, line, area for a user feature",
         f"[{layer}] my-empty.geometry: is empty",
-        f"[{layer}] my-stray.sources: must name its layer's source '{layer}'"]
+        f"[{layer}] my-stray.sources: must be its layer's source alone, ['{layer}']"]
     assert ws.revision() == before and ws.layers()[0].features == ()
 
 
@@ -178,20 +180,35 @@ def test_two_sessions_editing_one_feature_never_overwrite_each_other(ws, layer):
     (ident,) = ws.add_features(layer, [(props("my-a", layer), Point(45, 40))])
     mine, theirs = open_workspace(ws.path), open_workspace(ws.path)
     read_at = mine.layers()[0].features[0].revision
-    assert theirs.layers()[0].features[0].revision == read_at == 1
+    assert theirs.layers()[0].features[0].revision == read_at
 
-    assert mine.update_feature(ident, props(ident, layer, name="Mine"), Point(45, 40),
-                               read_at) == 2
+    saved = mine.update_feature(ident, props(ident, layer, name="Mine"), Point(45, 40), read_at)
+    assert saved == ws.revision() > read_at
     with pytest.raises(ConflictError, match="changed by someone else since you opened it"):
         theirs.update_feature(ident, props(ident, layer, name="Theirs"), Point(46, 41), read_at)
     with pytest.raises(ConflictError):
         theirs.delete_feature(ident, read_at)
     (kept,) = ws.layers()[0].features
-    assert (kept.properties["name"], kept.geometry, kept.revision) == ("Mine", Point(45, 40), 2)
+    assert (kept.properties["name"], kept.geometry, kept.revision) == ("Mine", Point(45, 40),
+                                                                       saved)
 
-    mine.delete_feature(ident, 2)
+    mine.delete_feature(ident, saved)
     with pytest.raises(ConflictError, match="was deleted since you opened it"):
-        theirs.update_feature(ident, props(ident, layer), Point(45, 40), 2)
+        theirs.update_feature(ident, props(ident, layer), Point(45, 40), saved)
+    # made again under the same id, it is a newer feature: the old edit still loses
+    ws.add_features(layer, [(props("my-a", layer, name="Again"), Point(44, 40))])
+    with pytest.raises(ConflictError):
+        theirs.update_feature(ident, props(ident, layer, name="Theirs"), Point(46, 41), saved)
+
+
+def test_a_layer_changed_since_it_was_read_is_not_deleted_or_renamed(ws, layer):
+    read_at = ws.layers()[0].revision
+    ws.add_features(layer, [(props("my-late", layer), Point(45, 40))])  # another session's
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        ws.delete_layer(layer, expected_revision=read_at)
+    with pytest.raises(ConflictError):
+        ws.rename_layer(layer, "Hamlets", expected_revision=read_at)
+    assert [f.properties["id"] for f in ws.layers()[0].features] == ["my-late"]
 
 
 def test_two_processes_adding_at_once_both_keep_their_features(ws, layer):
@@ -415,3 +432,15 @@ def test_an_upload_lands_as_one_layer_with_its_features_or_not_at_all(ws):
         ws.add_layer("Broken", user_source("broken.csv"),
                      lambda lid: [(props("my-d", lid, category="nation"), Point(45, 40))])
     assert ws.revision() == before and [lay.id for lay in ws.layers()] == ["my-checkpoints"]
+
+
+def test_a_user_feature_cannot_borrow_the_shipped_datas_authority(ws, layer):
+    """Not a town or one side's claim, no registered statement, no second source of ours: what
+    a briefer adds is a point, a line or an area resting on their own source."""
+    for bad in (props("my-t", layer, category="town"),
+                props("my-c", layer, claims=[{"date": "2022-09-13", "words": "x",
+                                              "statement": "armenia-mod-2022-09-13"}]),
+                props("my-s", layer, sources=[layer, "naturalearth-admin0"])):
+        with pytest.raises(InvalidFeaturesError):
+            ws.add_features(layer, [(bad, Point(45, 40))])
+    assert ws.layers()[0].features == ()

@@ -69,6 +69,7 @@ from views.common import (
     sync_query_params,
     url_notices,
     use_stylesheet,
+    workspace_problem,
     workspace_version,
 )
 
@@ -170,6 +171,9 @@ def deck(storyboard_json: str) -> bytes:
 if SESSION_KEY not in state:
     state[SESSION_KEY] = Session.start(st.query_params.get("briefing"),
                                        st.query_params.get("scene"), files, cat, text)
+state[SESSION_KEY] = state[SESSION_KEY].recheck(cat, text)  # a feature deleted meanwhile
+state["builder-highlight"] = [fid for fid in state.get("builder-highlight", [])
+                              if fid in {props["id"] for _, props, _ in cat.features}]
 session: Session = state[SESSION_KEY]
 board = session.board
 scenes = board.scenes
@@ -222,6 +226,8 @@ def start_presenting(view: str) -> None:
 with st.sidebar:
     url_notices(session.notices, key="briefing-dismiss",
                 on_dismiss=lambda: act(Session.dismiss_notices))
+    if workspace_problem():
+        st.warning(markup.markdown_literal(workspace_problem()), icon=":material/folder_off:")
 
     st.subheader("Present", anchor=False)
     st.button("Present full screen", key="present-audience-start", icon=":material/slideshow:",

@@ -9,6 +9,7 @@ instead of leaving old geometry beside new storyboards.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import streamlit as st
@@ -23,7 +24,10 @@ from layers.html.styles import style_tag
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
+from layers.workspace.features import resolved
 from layers.workspace.store import Workspace, WorkspaceError, open_workspace, with_user_layers
+
+LOG = logging.getLogger(__name__)
 
 
 def geodata_stamp() -> float:
@@ -68,22 +72,36 @@ def workspace_version() -> tuple[float, int]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _catalog(version: tuple[float, int]) -> Catalog:
+def _catalog(version: tuple[float, int]) -> tuple[Catalog, str | None]:
     shipped = shipped_catalog()
     store, _ = workspace()
     if store is None or version[1] < 0:
-        return shipped
+        return shipped, None
     try:
-        return with_user_layers(shipped, store.layers(), store.path)
-    except WorkspaceError:
-        return shipped
+        mine, dropped = resolved(store.layers(), article())
+        merged = with_user_layers(shipped, mine, store.path)
+    except Exception as error:  # noqa: BLE001 (a file edited elsewhere may hold anything)
+        LOG.exception("the workspace %s could not be read", store.path)
+        return shipped, (f"Your layers could not be read ({type(error).__name__}: {error}); "
+                         "the map shows its own layers. The My layers page can export or "
+                         "replace the file.")
+    for line in dropped:
+        LOG.warning("workspace %s: %s", store.path, line)
+    return merged, None
 
 
 def catalog() -> Catalog:
     """Every layer: the shipped geodata and, after it, the briefer's own ("My layers"), built
     once per version of both and shared by every session, so a layer one session adds appears
     in the others on their next rerun."""
-    return _catalog(workspace_version())
+    return _catalog(workspace_version())[0]
+
+
+def workspace_problem() -> str | None:
+    """Why the briefer's layers are not shown, if they are not: a file that cannot be opened
+    or read. Every page that draws them says so, so a briefer is never left wondering."""
+    _, problem = workspace()
+    return problem or _catalog(workspace_version())[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -13,7 +13,7 @@ from layers.briefing.picture import view_png
 from layers.data.catalog import USER_GROUP, bounds_around, is_user_layer
 from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
-from layers.html.markup import markdown_literal
+from layers.html.markup import markdown_literal, quoted_input
 from layers.html.styles import mirror_card_html, print_script
 from layers.map.basemap import online_basemaps
 from layers.map.draw import DRAWING_RETURNS
@@ -46,6 +46,7 @@ from views.common import (
     sync_query_params,
     url_notices,
     use_stylesheet,
+    workspace_problem,
 )
 from views.drawing import DRAW_KEY, draw_round, draw_toggle, drawing_form
 from views.search import place_search
@@ -81,7 +82,20 @@ if "view_loaded" not in st.session_state:
     )
     for layer_id in layer_ids:
         st.session_state[f"layer:{layer_id}"] = layer_id in initial.layers
+    st.session_state.known_layers = set(layer_ids)
     st.session_state[DRAW_KEY] = initial.draw
+
+# the briefer's layers change under a running session (another page, another session): a layer
+# new since this session began comes on as its registry says, and a selected feature that is
+# gone (deleted on the My layers page) closes, saying so
+for layer_id in set(layer_ids) - st.session_state.known_layers:
+    st.session_state[f"layer:{layer_id}"] = cat.layer(layer_id).visible
+st.session_state.known_layers = set(layer_ids)
+if st.session_state.selected is not None and st.session_state.selected not in feature_ids:
+    st.session_state.notices = [*st.session_state.notices,
+                                f"“{quoted_input(st.session_state.selected)}” is no longer on "
+                                "the map (deleted from My layers?); its card is closed."]
+    st.session_state.selected = None
 
 
 def select(feature_id: str | None) -> None:
@@ -215,6 +229,8 @@ use_stylesheet()
 with st.sidebar:
     url_notices(st.session_state.notices, key="dismiss-notices",
                 on_dismiss=lambda: st.session_state.update(notices=[]))
+    if workspace_problem():
+        st.warning(markdown_literal(workspace_problem()), icon=":material/folder_off:")
     # what is drawn is known once the map has run, below: its place is kept here, on top
     drawing_slot = st.empty() if drawing else None
 

@@ -42,6 +42,7 @@ from layers.briefing.storyboard import (
     date_problem,
     load_storyboard,
     parse_storyboard,
+    storyboard_to_json,
 )
 from layers.data.article import Article
 from layers.data.catalog import Catalog
@@ -234,6 +235,23 @@ class Session:
                                 "storyboard is unchanged:"))
         return dataclasses.replace(self._use(loaded, 0), upload_error=None,
                                    issues_heading=_problems_heading(name), issues=_lines(issues))
+
+    def recheck(self, catalog: Catalog, article: Article) -> Session:
+        """The storyboard read again against the layers as they are now, when a feature or a
+        layer it names has gone since (a briefer's own, deleted on the My layers page): what
+        is gone leaves its scenes, which say so, instead of breaking the page."""
+        ids = {props["id"] for _, props, _ in catalog.features}
+        layer_ids = {layer.id for layer in catalog.layers}
+        named = {fid for scene in self.board.scenes
+                 for fid in (*scene.highlight, *scene.frame_features)}
+        used = {lid for scene in self.board.scenes for lid in scene.layers}
+        if named <= ids and used <= layer_ids:
+            return self
+        loaded, issues = parse_storyboard(storyboard_to_json(self.board), catalog, article)
+        return dataclasses.replace(self._use(loaded, self.index),
+                                   issues_heading="Some places or layers of this storyboard "
+                                                  "are no longer on the map:",
+                                   issues=_lines(issues))
 
     # --- stepping through ---------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Map page's drawing form and the My layers page's edit form. The result is checke
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.data.article import Article
 from layers.data.catalog import geometry_kind
 from layers.data.schema import PRECISIONS, URL_PATTERN, date_span
-from layers.workspace.store import USER_PREFIX, slug
+from layers.workspace.store import USER_PREFIX, UserLayer, slug
 from layers.workspace.upload import CATEGORY_BY_KIND
 
 DRAWN = "Drawn on the map by the user"
@@ -120,3 +121,28 @@ def _link(article: Article, choice: tuple[str, int]) -> dict:
     except (KeyError, IndexError) as error:
         raise FormError(f"The article has no sentence {index + 1} in paragraph {pid}.") from error
     return {"paragraph": pid, "phrase": sentence.text}
+
+
+def resolved(user_layers: Sequence[UserLayer], article: Article
+             ) -> tuple[list[UserLayer], list[str]]:
+    """The layers with every citation and article link that names nothing in the article left
+    out, and a line for each: a file imported from elsewhere, or an article changed since a
+    drawing was linked to it, must not break a card or a page. Nothing is written back."""
+    numbers = {reference.number for reference in article.references}
+    paragraphs = {paragraph.id: paragraph for paragraph in article.paragraphs}
+    kept, said = [], []
+    for layer in user_layers:
+        features = []
+        for feature in layer.features:
+            props = feature.properties
+            citations = [n for n in props.get("citations") or [] if n in numbers]
+            links = [link for link in props.get("article") or []
+                     if link.get("paragraph") in paragraphs
+                     and link.get("phrase") in paragraphs[link["paragraph"]].text]
+            if citations != props.get("citations", []) or links != props.get("article", []):
+                said.append(f"{props.get('name')} ({props.get('id')}): a citation or article "
+                            "link that names nothing in the article is not shown")
+                props = {**props, "citations": citations, "article": links}
+            features.append(feature._replace(properties=props))
+        kept.append(dataclasses.replace(layer, features=tuple(features)))
+    return kept, said

@@ -237,23 +237,27 @@ class Workspace:
         with self._writing() as (db, revision):
             layer_id = _create_layer(db, title, entry, _now(), revision)
             prepared = _prepared(layer_id, features_for(layer_id))
-            ids = [_insert(db, layer_id, props, blob) for props, blob in prepared]
+            ids = [_insert(db, layer_id, props, blob, revision) for props, blob in prepared]
         return layer_id, ids
 
-    def rename_layer(self, layer_id: str, title: str) -> None:
-        """Give a layer a new title (its id, in links, stays)."""
+    def rename_layer(self, layer_id: str, title: str, expected_revision: int | None = None
+                     ) -> None:
+        """Give a layer a new title (its id, in links, stays); with `expected_revision` (the
+        layer's, as read), ConflictError if someone changed the layer since."""
         title = _title(title)
         with self._writing() as (db, revision):
-            _require_layer(db, layer_id)
+            _require_layer(db, layer_id, expected_revision)
             db.execute("UPDATE cbm_layers SET title = ?, revision = ? WHERE id = ?",
                        (title, revision, layer_id))
             db.execute("UPDATE gpkg_contents SET description = ?, last_change = ? "
                        "WHERE table_name = ?", (title, _now(), layer_id))
 
-    def delete_layer(self, layer_id: str) -> None:
-        """Delete a layer and all its features."""
+    def delete_layer(self, layer_id: str, expected_revision: int | None = None) -> None:
+        """Delete a layer and all its features; with `expected_revision` (the layer's, as read),
+        ConflictError if someone added, changed or removed any of them since, so a delete never
+        takes features its author did not see."""
         with self._writing() as (db, _):
-            _require_layer(db, layer_id)
+            _require_layer(db, layer_id, expected_revision)
             db.execute(f"DROP TABLE {_quoted(layer_id)}")
             for table, column in (("cbm_features", "layer"), ("cbm_layers", "id"),
                                   ("gpkg_geometry_columns", "table_name"),
@@ -269,7 +273,7 @@ class Workspace:
         prepared = _prepared(layer_id, features)
         with self._writing() as (db, revision):
             _require_layer(db, layer_id)
-            ids = [_insert(db, layer_id, props, blob) for props, blob in prepared]
+            ids = [_insert(db, layer_id, props, blob, revision) for props, blob in prepared]
             _touch(db, layer_id, revision)
         return ids
 
@@ -287,9 +291,9 @@ class Workspace:
             db.execute(f"UPDATE {_quoted(layer_id)} SET geom = ?, name = ?, category = ?, "
                        "description = ?, precision = ?, properties = ?, revision = ? WHERE id = ?",
                        (blob, *_readable(props), json.dumps(props, ensure_ascii=False),
-                        current + 1, feature_id))
+                        revision, feature_id))
             _touch(db, layer_id, revision)
-        return current + 1
+        return revision
 
     def delete_feature(self, feature_id: str, expected_revision: int) -> None:
         """Delete a feature, if nobody changed it since it was read at `expected_revision`;
@@ -364,11 +368,12 @@ class Workspace:
         with self._writing() as (db, revision):
             ids = []
             for layer, features in prepared:
-                ident = _create_layer(db, layer.title, layer.source, layer.created, revision)
+                ident = _create_layer(db, _title(layer.title), _source_entry(layer.source),
+                                      layer.created, revision)
                 for props, blob in features:
                     sources = [ident if source == layer.id else source
                                for source in props["sources"]]
-                    _insert(db, ident, {**props, "sources": sources}, blob)
+                    _insert(db, ident, {**props, "sources": sources}, blob, revision)
                 ids.append(ident)
         return ids
 
@@ -542,15 +547,27 @@ def _title(title: object) -> str:
     return title
 
 
+USER_CATEGORIES = ("place", "line", "area")
+"""What a briefer's feature may be: a point, a line or an area, never one of our kinds (a
+town, a claim by one side), which would borrow the shipped data's authority."""
+OURS_ONLY = ("claims", "counter_claims", "supports", "gazetteer")
+USER_SOURCE_KEYS = ("kind", "name", "said")
+"""All a user source holds: how it came, and what the briefer typed about it."""
+
+
 def _source_entry(source: object) -> dict:
-    """A layer's source entry, checked as `layers.data.validate` checks a `user` source."""
+    """A layer's source entry, checked as `layers.data.validate` checks a `user` source and
+    reduced to `USER_SOURCE_KEYS` (an imported file cannot pass itself off as a statement or a
+    dataset of ours)."""
     if not isinstance(source, dict) or source.get("kind") != USER:
         raise WorkspaceError(f'a user layer\'s source is {{"kind": "{USER}", ...}} '
                              "(layers.workspace.store.user_source)")
     for key, kind in SOURCE_FIELDS[USER].items():
         if not isinstance(source.get(key), kind) or not source[key]:
             raise WorkspaceError(f"a user layer's source needs {key!r}")
-    return source
+    if "said" in source and not isinstance(source["said"], str):
+        raise WorkspaceError("a user layer's source says where it comes from in words (text)")
+    return {key: source[key] for key in USER_SOURCE_KEYS if key in source}
 
 
 def _free_id(wanted: str, taken: Callable[[str], bool]) -> str:
@@ -581,9 +598,14 @@ def _create_layer(db: sqlite3.Connection, title: str, source: dict, created: str
     return ident
 
 
-def _require_layer(db: sqlite3.Connection, layer_id: str) -> None:
-    if db.execute("SELECT 1 FROM cbm_layers WHERE id = ?", (layer_id,)).fetchone() is None:
+def _require_layer(db: sqlite3.Connection, layer_id: str,
+                   expected_revision: int | None = None) -> None:
+    row = db.execute("SELECT title, revision FROM cbm_layers WHERE id = ?", (layer_id,)).fetchone()
+    if row is None:
         raise ConflictError(f"layer {layer_id} is not in the workspace (deleted since?)")
+    if expected_revision is not None and row[1] != expected_revision:
+        raise ConflictError(f"the layer {row[0]} ({layer_id}) was changed by someone else since "
+                            "you opened it; nothing was done: reload it and try again")
 
 
 def _touch(db: sqlite3.Connection, layer_id: str, revision: int) -> None:
@@ -618,9 +640,15 @@ def _prepared(layer_id: str, features: Iterable[tuple[dict, BaseGeometry]]
         ident = props.get("id") if isinstance(props.get("id"), str) else None
         found.extend(Problem(layer_id, ident, "geometry", message)
                      for message in geometry_problems(geometry))
-        if layer_id not in (props.get("sources") or []):
+        if props.get("sources") != [layer_id]:
             found.append(Problem(layer_id, ident, "sources",
-                                 f"must name its layer's source {layer_id!r}"))
+                                 f"must be its layer's source alone, [{layer_id!r}]"))
+        if props.get("category") not in USER_CATEGORIES:
+            found.append(Problem(layer_id, ident, "category",
+                                 f"is one of {', '.join(USER_CATEGORIES)} for a user feature"))
+        found.extend(Problem(layer_id, ident, key, "is for the shipped data's registered "
+                             "statements and gazetteers, not a user feature")
+                     for key in OURS_ONLY if key in props)
         problems.extend(found)
         if not found:
             prepared.append((props, _encode_geometry(geometry)))
@@ -634,8 +662,11 @@ def _readable(props: dict) -> tuple[str, str, str, str]:
     return props["name"], props["category"], props["description"], props["precision"]
 
 
-def _insert(db: sqlite3.Connection, layer_id: str, props: dict, blob: bytes) -> str:
-    """Insert one feature under a free id (its own, `my-` first, numbered when taken)."""
+def _insert(db: sqlite3.Connection, layer_id: str, props: dict, blob: bytes,
+            revision: int) -> str:
+    """Insert one feature under a free id (its own, `my-` first, numbered when taken), at the
+    workspace revision of its transaction: a feature deleted and made again under the same id
+    has a newer revision, so an edit of the old one is refused, not applied to the new."""
     def taken(ident: str) -> bool:
         return db.execute("SELECT 1 FROM cbm_features WHERE id = ?", (ident,)).fetchone() \
             is not None
@@ -645,8 +676,9 @@ def _insert(db: sqlite3.Connection, layer_id: str, props: dict, blob: bytes) -> 
     props = {**props, "id": ident}
     db.execute("INSERT INTO cbm_features VALUES (?, ?)", (ident, layer_id))
     db.execute(f"INSERT INTO {_quoted(layer_id)} (geom, id, name, category, description, "
-               "precision, properties, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-               (blob, ident, *_readable(props), json.dumps(props, ensure_ascii=False)))
+               "precision, properties, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (blob, ident, *_readable(props), json.dumps(props, ensure_ascii=False),
+                revision))
     return ident
 
 
