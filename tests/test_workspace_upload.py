@@ -8,6 +8,7 @@ CSVs are plain text. Coordinates are made up for the tests (around 45° E, 40° 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import zipfile
 from pathlib import Path
@@ -22,7 +23,14 @@ from shapely.geometry import LineString, Point, Polygon
 from layers.data.schema import validate_properties
 from layers.workspace import upload
 from layers.workspace.store import open_workspace, user_source
-from layers.workspace.upload import Mapping, UploadError, read_upload, suggest_mapping, to_features
+from layers.workspace.upload import (
+    Mapping,
+    UploadError,
+    offline,
+    read_upload,
+    suggest_mapping,
+    to_features,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{ x }}", "{% x %}")
 BOW_TIE = Polygon([(45, 40), (45.2, 40.2), (45.2, 40), (45, 40.2)])
@@ -53,7 +61,8 @@ def zipped(folder: Path, stem: str, name: str = "upload.zip") -> bytes:
     archive = folder / name
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped_file:
         for part in sorted(folder.glob(f"{stem}.*")):
-            zipped_file.write(part, part.name)
+            if part != archive:  # not the archive into itself
+                zipped_file.write(part, part.name)
     return archive.read_bytes()
 
 
@@ -198,9 +207,19 @@ def test_a_zip_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
                              ".csv, .geojson, .gpkg, .json, .kml, .zip (a Shapefile as a .zip)"),
     ("README", b"text", "README: files ending without an extension cannot be read"),
     ("empty.geojson", b"", "empty.geojson is empty"),
-    ("noise.geojson", b"\x00\xff not json", "noise.geojson could not be read as GeoJSON "
-                                           "(damaged, or another kind of file)"),
-    ("noise.gpkg", b"\x00\xff" * 100, "noise.gpkg could not be read as GeoPackage"),
+    ("noise.geojson", b"\x00\xff not json", "noise.geojson is not GeoJSON (it does not start as "
+                                           "JSON does)"),
+    ("noise.json", b"{not json", "noise.json could not be read as GeoJSON (damaged, or another "
+                                 "kind of file)"),
+    ("noise.gpkg", b"\x00\xff" * 100, "noise.gpkg is not a GeoPackage (not an SQLite file)"),
+    ("vrt.geojson", b"<OGRVRTDataSource><OGRVRTLayer name='x'><SrcDataSource>/etc/passwd"
+                    b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
+     "vrt.geojson is not GeoJSON"),
+    ("wfs.kml", b"<OGRWFSDataSource><URL>http://127.0.0.1:9/wfs</URL></OGRWFSDataSource>",
+     "wfs.kml is not KML"),
+    ("entities.kml", b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/'
+                     b'passwd">]><kml>&x;</kml>', "entities.kml declares a document type"),
+    ("markup.csv", b"<OGRVRTDataSource/>", "markup.csv is not CSV"),
     ("broken.zip", b"not a zip", "broken.zip is not a zip archive"),
     ("empty.csv", b"lat,lon\n", "empty.csv holds no features"),
 ])
@@ -211,10 +230,19 @@ def test_unreadable_files_are_refused_in_words_for_people(name, data, message):
 
 
 def test_a_zip_without_a_shapefile_is_refused(tmp_path):
-    (tmp_path / "readme.txt").write_text("no map here")
+    (tmp_path / "readme.prj").write_text("no map here")
     with pytest.raises(UploadError, match=r"holds no Shapefile \(.shp\): zip the .shp with its "
                                           r".shx, .dbf and .prj"):
         read_upload("maps.zip", zipped(tmp_path, "readme"))
+
+
+def test_a_zip_holding_more_than_a_shapefile_is_refused_before_gdal_opens_it(tmp_path):
+    """A .vrt beside the .shp would be another dataset GDAL could open (other files, a URL)."""
+    written(gpd.GeoDataFrame({"name": ["Hill"]}, geometry=[Point(45.1, 40.2)], crs=4326),
+            tmp_path / "plain.shp")
+    (tmp_path / "plain.vrt").write_text("<OGRVRTDataSource/>")
+    with pytest.raises(UploadError, match=r"holds more than a Shapefile \(plain.vrt\)"):
+        read_upload("maps.zip", zipped(tmp_path, "plain"))
 
 
 def test_a_file_gdal_opens_as_another_format_is_refused_before_reading(tmp_path):
@@ -224,9 +252,12 @@ def test_a_file_gdal_opens_as_another_format_is_refused_before_reading(tmp_path)
            f'{tmp_path / "secret.csv"}</SrcDataSource><GeometryType>wkbPoint</GeometryType>'
            '<GeometryField encoding="PointFromColumns" x="lon" y="lat"/></OGRVRTLayer>'
            '</OGRVRTDataSource>')
-    with pytest.raises(UploadError, match=r"innocent.geojson is not GeoJSON inside \(GDAL "
-                                          r"reads it as OGR_VRT\)"):
+    with pytest.raises(UploadError, match=r"innocent.geojson is not GeoJSON \(it does not start "
+                                          r"as JSON does\)"):
         read_upload("innocent.geojson", vrt.encode())
+    # and should GDAL ever be handed such a file, it could fetch nothing
+    offline()
+    assert pyogrio.get_gdal_config_option("CPL_VSIL_CURL_ALLOWED_EXTENSIONS") == ".cbm-no-network"
 
 
 # --- mapping columns to properties ----------------------------------------------------------
@@ -331,3 +362,30 @@ def test_an_upload_becomes_a_layer_of_the_workspace(tmp_path):
     features, _ = to_features(read, suggest_mapping(read.columns), layer)
     assert ws.add_features(layer, features) == ["my-hills-1", "my-hills-2", "my-hills-3"]
     assert [f.properties["name"] for f in ws.layers()[0].features] == ["Hill", "Track", "Field"]
+
+
+def test_gdal_fetches_nothing_once_kept_offline():
+    """Belt and braces behind the content checks: told to fetch a URL, GDAL sends no request
+    (a listener on this machine counts the connections it gets)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(3)
+    port = listener.getsockname()[1]
+    connections = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            connections.append(listener.accept())
+
+    waiting = threading.Thread(target=accept)
+    waiting.start()
+    offline()
+    with pytest.raises(Exception):  # noqa: B017 (any refusal will do: what matters is below)
+        pyogrio.read_info(f"/vsicurl/http://127.0.0.1:{port}/villages.geojson")
+    waiting.join()
+    listener.close()
+    assert connections == []

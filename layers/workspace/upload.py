@@ -29,7 +29,15 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from pyogrio.errors import DataLayerError, DataSourceError
+from pyogrio.errors import (
+    CRSError,
+    DataLayerError,
+    DataSourceError,
+    FeatureError,
+    FieldError,
+    GeometryError,
+)
+from pyproj.exceptions import CRSError as PyprojCRSError
 from shapely.geometry.base import BaseGeometry
 
 from layers.data.catalog import CRS, geometry_kind
@@ -119,6 +127,8 @@ def read_upload(file_name: str, data: bytes, layer: str | None = None) -> Upload
     if len(data) > MAX_BYTES:
         raise UploadError(f"{file_name} is {len(data) / MEGABYTE:.1f} MB; files up to "
                           f"{MAX_BYTES / MEGABYTE:g} MB can be uploaded")
+    _check_content(file_name, suffix, data)
+    offline()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
@@ -141,12 +151,17 @@ def read_upload(file_name: str, data: bytes, layer: str | None = None) -> Upload
             else:
                 frame = pyogrio.read_dataframe(dataset, layer=chosen, force_2d=True,
                                                on_invalid="ignore")
-        except (DataSourceError, DataLayerError, UnicodeDecodeError):
+        except (DataSourceError, DataLayerError, FieldError, FeatureError, GeometryError,
+                UnicodeDecodeError, NotImplementedError, ValueError):
             raise UploadError(f"{file_name} could not be read as {kind} (damaged, or another "
                               "kind of file)") from None
     _check_count(file_name, len(frame))
     frame.index = pd.RangeIndex(1, len(frame) + 1)
-    frame = _in_wgs84(frame, file_name)
+    try:
+        frame = _in_wgs84(frame, file_name)
+    except (CRSError, PyprojCRSError, ValueError):
+        raise UploadError(f"{file_name} declares a coordinate system that cannot be turned "
+                          "into longitude/latitude") from None
     columns = tuple(str(column) for column in frame.columns if column != frame.geometry.name)
     frame, notes = _usable(frame, suggest_mapping(columns).name, file_name)
     return Upload(file_name, frame, columns, chosen if len(names) > 1 else None, names,
@@ -219,6 +234,45 @@ def to_features(upload: Upload, mapping: Mapping, source_id: str
     return features, report
 
 
+NO_NETWORK = {"CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".cbm-no-network",
+              "GDAL_HTTP_PROXY": "127.0.0.1:9", "GDAL_HTTP_TIMEOUT": "1",
+              "GDAL_HTTP_MAX_RETRY": "0", "OGR_XLSX_HEADERS": "FORCE"}
+"""GDAL options under which no file can make it fetch anything: no URL GDAL could be pointed
+at by a dataset (a VRT's source, a WFS, `/vsicurl/`) has an extension it may fetch, and any
+request would go to a closed local port. Set before every read."""
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml",
+                   ".qmd")
+"""What a zipped Shapefile may hold: its own parts and their side files, nothing GDAL would
+open as another dataset (a .vrt pointing at other files)."""
+
+
+def offline() -> None:
+    """Keep GDAL off the network for the reads that follow (`NO_NETWORK`)."""
+    pyogrio.set_gdal_config_options(NO_NETWORK)
+
+
+def _check_content(file_name: str, suffix: str, data: bytes) -> None:
+    """Refuse bytes that are not what their name says before GDAL opens them: GDAL picks a
+    driver by content, and some drivers open other files or fetch URLs while they list layers
+    (a VRT renamed .geojson names a file on the server; a WFS document an address)."""
+    head = data[:4096].lstrip()
+    start = head[:1]
+    if suffix in (".geojson", ".json"):
+        if start not in (b"{", b"["):
+            raise UploadError(f"{file_name} is not GeoJSON (it does not start as JSON does)")
+    elif suffix == ".kml":
+        if not (head.startswith(b"<?xml") or head.startswith(b"<kml")) or b"<kml" not in head:
+            raise UploadError(f"{file_name} is not KML (no <kml> element at its start)")
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise UploadError(f"{file_name} declares a document type or entities, which KML "
+                              "never needs; it is refused")
+    elif suffix == ".gpkg":
+        if not data.startswith(b"SQLite format 3\x00"):
+            raise UploadError(f"{file_name} is not a GeoPackage (not an SQLite file)")
+    elif suffix == ".csv" and start == b"<":
+        raise UploadError(f"{file_name} is not CSV (it starts as markup does)")
+
+
 def _shapefile_in_zip(path: Path, file_name: str) -> str:
     """The GDAL path of the Shapefile inside a zip, read in place (`/vsizip/`, nothing
     unpacked); UploadError for a zip that is not one, unpacks too large or has no .shp."""
@@ -231,6 +285,12 @@ def _shapefile_in_zip(path: Path, file_name: str) -> str:
     if unpacked > MAX_BYTES:
         raise UploadError(f"{file_name} unpacks to {unpacked / MEGABYTE:.1f} MB; up to "
                           f"{MAX_BYTES / MEGABYTE:g} MB can be uploaded")
+    foreign = [member.filename for member in members if not member.is_dir()
+               and not member.filename.startswith("__MACOSX/")
+               and Path(member.filename).suffix.lower() not in SHAPEFILE_PARTS]
+    if foreign:
+        raise UploadError(f"{file_name} holds more than a Shapefile ({', '.join(foreign[:3])}): "
+                          "zip only the .shp with its .shx, .dbf and .prj")
     shapefiles = sorted(member.filename for member in members
                         if member.filename.lower().endswith(".shp")
                         and not member.filename.startswith("__MACOSX/"))
