@@ -386,7 +386,7 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
     st.button("Add scene", key="builder-add", type="primary", on_click=act_on_form,
               args=(Session.add_scene, cat))
     if session.builder_error:
-        st.error(session.builder_error)
+        st.error(markup.markdown_literal(session.builder_error))
 
 # --- the URL names the scene -------------------------------------------------------------------
 sync_query_params(session.url_params(), owned=URL_PARAMS)
