@@ -9,6 +9,7 @@ instead of leaving old geometry beside new storyboards.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -40,13 +41,23 @@ def geodata_files() -> list[Path]:
     search_terms.json, events.json and each layer file layers.json lists (none of those when it
     cannot be read: loading it then names the problem)."""
     directory = layers.GEODATA_DIR
-    files = [directory / name for name in (LAYERS_FILE, SOURCES_FILE, TERMS_FILE, EVENTS_FILE)]
+    registry = directory / LAYERS_FILE
     try:
-        registry = json.loads((directory / LAYERS_FILE).read_text(encoding="utf-8"))
-        files.extend(directory / entry["file"] for entry in registry["layers"])
+        listed = _listed_files(registry, registry.stat().st_mtime_ns)
+    except OSError:
+        listed = ()
+    return [directory / name for name in (LAYERS_FILE, SOURCES_FILE, TERMS_FILE, EVENTS_FILE,
+                                          *listed)]
+
+
+@functools.lru_cache(maxsize=4)
+def _listed_files(registry: Path, modified_ns: int) -> tuple[str, ...]:
+    """The layer files a layers.json lists, read once per version of it (every rerun asks)."""
+    try:
+        return tuple(str(entry["file"])
+                     for entry in json.loads(registry.read_text(encoding="utf-8"))["layers"])
     except (OSError, ValueError, RecursionError, LookupError, TypeError):
-        pass
-    return files
+        return ()
 
 
 def geodata_stamp() -> float:
