@@ -8,6 +8,8 @@ without this file's layout.
 
 import streamlit as st
 
+from views.common import geodata_notice
+
 st.set_page_config(
     page_title="Caucasus Briefing Map",
     layout="wide",
@@ -26,4 +28,5 @@ navigation = st.navigation(
         st.Page("views/workspace.py", title="My layers", url_path="my-layers"),
     ]
 )
+geodata_notice()  # a geodata file that cannot be read: said once, on every page
 navigation.run()

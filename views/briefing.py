@@ -23,6 +23,13 @@ from layers.briefing.edit import FRAME_CHOICES
 from layers.briefing.export_html import export_html
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.export_pptx import export_pptx
+from layers.briefing.handouts import (
+    HANDOUT_SECONDS,
+    POLL_SECONDS,
+    HandoutJobs,
+    Outcome,
+    Request,
+)
 from layers.briefing.page import (
     NEXT_KEY,
     PREV_KEY,
@@ -145,13 +152,66 @@ def act_on_form(action: Callable[..., tuple[Session, BuilderForm]], *args: objec
     write_form(form)
 
 
-@st.cache_data(show_spinner="Preparing the handouts…", max_entries=8)
-def handouts(storyboard_json: str, version: tuple[float, int]) -> tuple[str, bytes]:
-    """The offline HTML and the PDF of a storyboard, made once per storyboard text and version
-    of the geodata and the workspace (so a `make geodata` under a running server, or a layer
-    the briefer just added, is not served stale)."""
-    prepared, _ = parse_storyboard(storyboard_json, catalog(), article())
-    return export_html(prepared, catalog(), article()), export_pdf(prepared, catalog(), article())
+@st.cache_resource(show_spinner=False)
+def handout_jobs() -> HandoutJobs:
+    """The server's one pool of handout builders, shared by every session."""
+    return HandoutJobs()
+
+
+HANDOUTS = (("html", "the offline HTML", "Download offline HTML", "text/html"),
+            ("pdf", "the PDF", "Download PDF", "application/pdf"))
+"""Each handout: its kind (and file extension), name in messages, button and MIME type."""
+
+
+def handout_request(kind: str, what: str, storyboard_json: str) -> Request:
+    """One handout of a storyboard, made once per storyboard text and version of the geodata
+    and the workspace (so a `make geodata` under a running server, or a layer the briefer just
+    added, is not served stale)."""
+    made_from, made_with = cat, text  # this run's: the job runs outside the script's thread
+
+    def make() -> str | bytes:
+        prepared, _ = parse_storyboard(storyboard_json, made_from, made_with)
+        export = export_html if kind == "html" else export_pdf
+        return export(prepared, made_from, made_with)
+
+    return Request((kind, storyboard_json, workspace_version()), what, make)
+
+
+def handout_outcomes(board_json: str, wait: float) -> list[Outcome]:
+    """Where each handout of the storyboard stands, after waiting at most `wait` seconds."""
+    return handout_jobs().outcomes(
+        [handout_request(kind, what, board_json) for kind, what, _, _ in HANDOUTS],
+        wait=wait, limit=HANDOUT_SECONDS)
+
+
+def show_handouts(board_json: str, stem: str) -> None:
+    """The handouts, drawn by a fragment that looks again every second while one is being
+    made (so the rest of the page stays usable meanwhile) and not at all once none is."""
+    pending = any(outcome.pending for outcome in handout_outcomes(board_json, POLL_SECONDS))
+    st.fragment(draw_handouts, run_every=POLL_SECONDS if pending else None)(
+        board_json, stem, pending)
+
+
+def draw_handouts(board_json: str, stem: str, polling: bool) -> None:
+    """A download button for each handout that is ready, a short message for each that failed
+    or is still being made; the whole page reruns when the last one is done, to stop polling."""
+    outcomes = handout_outcomes(board_json, 0.0)
+    if polling and not any(outcome.pending for outcome in outcomes):
+        st.rerun()
+    for (kind, what, label, mime), outcome in zip(HANDOUTS, outcomes, strict=True):
+        if outcome.content is not None:
+            st.download_button(label, data=outcome.content, file_name=f"{stem}.{kind}",
+                               mime=mime, key=f"briefing-{kind}")
+        elif outcome.problem is not None:
+            st.error(markup.markdown_literal(outcome.problem))
+        else:
+            st.info(f"Preparing {what}…", icon=":material/hourglass_top:")
+
+
+def prepare_handouts() -> None:
+    """Ask for the handouts (again): a failed attempt is tried anew."""
+    handout_jobs().forget_failures()
+    act(Session.prepare_handouts)
 
 
 mode, room_code, present_notices = parse_present(st.query_params.get("present"),
@@ -261,15 +321,9 @@ with st.sidebar:
 
     st.subheader("Handouts", anchor=False)
     st.button("Prepare handouts", key="briefing-prepare", disabled=not scenes,
-              on_click=act, args=(Session.prepare_handouts,))
+              on_click=prepare_handouts)
     if session.handouts_ready:
-        handout_html, handout_pdf = handouts(storyboard_to_json(board), workspace_version())
-        st.download_button("Download offline HTML", data=handout_html,
-                           file_name=f"{session.stem}.html", mime="text/html",
-                           key="briefing-html")
-        st.download_button("Download PDF", data=handout_pdf,
-                           file_name=f"{session.stem}.pdf", mime="application/pdf",
-                           key="briefing-pdf")
+        show_handouts(storyboard_to_json(board), session.stem)
     if scenes:
         board_json = storyboard_to_json(board)
         st.download_button(
@@ -392,7 +446,7 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
     st.button("Add scene", key="builder-add", type="primary", on_click=act_on_form,
               args=(Session.add_scene, cat))
     if session.builder_error:
-        st.error(session.builder_error)
+        st.error(markup.markdown_literal(session.builder_error))
 
 # --- the URL names the scene -------------------------------------------------------------------
 sync_query_params(session.url_params(), owned=URL_PARAMS)

@@ -9,19 +9,29 @@ instead of leaving old geometry beside new storyboards.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import streamlit as st
 
 import layers
 from layers.data.article import Article, load_article
-from layers.data.catalog import Catalog, load_catalog
-from layers.data.events import Event, EventsError, load_events
+from layers.data.catalog import (
+    LAYERS_FILE,
+    SOURCES_FILE,
+    TERMS_FILE,
+    Catalog,
+    CatalogError,
+    load_catalog,
+)
+from layers.data.events import EVENTS_FILE, Event, EventsError, load_events
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.styles import style_tag
-from layers.map.basemap import BASEMAP_DIR
+from layers.map.basemap import BASEMAP_DIR, BasemapError
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
 from layers.workspace.features import resolved
@@ -30,9 +40,41 @@ from layers.workspace.store import Workspace, WorkspaceError, open_workspace, wi
 LOG = logging.getLogger(__name__)
 
 
+def geodata_files() -> list[Path]:
+    """Every file `load_catalog` and `load_events` read: layers.json, sources.json,
+    search_terms.json, events.json and each layer file layers.json lists (none of those when it
+    cannot be read: loading it then names the problem)."""
+    directory = layers.GEODATA_DIR
+    registry = directory / LAYERS_FILE
+    try:
+        listed = _listed_files(registry, registry.stat().st_mtime_ns)
+    except OSError:
+        listed = ()
+    return [directory / name for name in (LAYERS_FILE, SOURCES_FILE, TERMS_FILE, EVENTS_FILE,
+                                          *listed)]
+
+
+@functools.lru_cache(maxsize=4)
+def _listed_files(registry: Path, modified_ns: int) -> tuple[str, ...]:
+    """The layer files a layers.json lists, read once per version of it (every rerun asks)."""
+    try:
+        return tuple(str(entry["file"])
+                     for entry in json.loads(registry.read_text(encoding="utf-8"))["layers"])
+    except (OSError, ValueError, RecursionError, LookupError, TypeError):
+        return ()
+
+
 def geodata_stamp() -> float:
-    """The newest modification time among the layer registry and layer files (a few stats)."""
-    return max(path.stat().st_mtime for path in layers.GEODATA_DIR.glob("*.json*"))
+    """The newest modification time among the files the catalog and events are read from, so a
+    changed layer file (`.geojson`) is read again on the next rerun; missing files count as
+    nothing (loading names them)."""
+    times = []
+    for path in geodata_files():
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    return max(times, default=0.0)
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,13 +84,52 @@ def article() -> Article:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _shipped(stamp: float) -> Catalog:
-    return load_catalog()
+def _shipped(stamp: float) -> Catalog | CatalogError:
+    """The catalog, or what stopped it loading: kept either way, so a broken file is read once
+    per version rather than on every call."""
+    try:
+        return load_catalog()
+    except CatalogError as error:
+        return error
+
+
+@st.cache_resource(show_spinner=False)
+def _last_good() -> dict[str, Catalog]:
+    """The last catalog that loaded, for the pages to go on with when a file breaks under a
+    running server."""
+    return {}
 
 
 def shipped_catalog() -> Catalog:
-    """The geodata the app ships, without the briefer's layers, loaded once per version."""
-    return _shipped(geodata_stamp())
+    """The geodata the app ships, without the briefer's layers, loaded once per version; while
+    a file cannot be read, the catalog as last read (`geodata_notice` says so on the page)."""
+    loaded = _shipped(geodata_stamp())
+    if isinstance(loaded, Catalog):
+        _last_good()["catalog"] = loaded
+        return loaded
+    if "catalog" in _last_good():
+        return _last_good()["catalog"]
+    raise loaded  # only where `geodata_notice` did not stop the page first
+
+
+def geodata_notice() -> None:
+    """Say at the top of every page (app.py runs this) when a geodata file cannot be read,
+    naming it: the page goes on with the layers as last read, or stops after the message when
+    this server never read them, so no page shows a CatalogError's traceback."""
+    loaded = _shipped(geodata_stamp())
+    if isinstance(loaded, Catalog):
+        _last_good()["catalog"] = loaded
+        return
+    if "catalog" in _last_good():
+        st.warning(markup.markdown_literal(
+            f"A geodata file cannot be read ({loaded}): the layers are shown as they were last "
+            "read. Fix the file or run make geodata; the page catches up on the next click."),
+            icon=":material/warning:")
+        return
+    st.error(markup.markdown_literal(
+        f"The geodata cannot be loaded ({loaded}). Fix the file or run make geodata, then "
+        "reload the page."), icon=":material/error:")
+    st.stop()
 
 
 def workspace() -> tuple[Workspace | None, str | None]:
@@ -139,10 +220,17 @@ def geo_files() -> GeoFiles:
     stamp, revision = workspace_version()
     stamp = max(stamp, *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")),
                 *(p.stat().st_mtime for p in TEMPLATES_DIR.iterdir()))
-    files = _geo_files(stamp, revision)
-    if not all((GEO_DIR / name).exists() for name in files.names.values()):
-        _geo_files.clear()
+    try:
         files = _geo_files(stamp, revision)
+        if not all((GEO_DIR / name).exists() for name in files.names.values()):
+            _geo_files.clear()
+            files = _geo_files(stamp, revision)
+    except BasemapError as error:
+        st.error(markup.markdown_literal(
+            f"The offline basemap cannot be read ({error}), so the map cannot be drawn. Run "
+            "make basemap to rebuild it; the other pages work without it."),
+            icon=":material/error:")
+        st.stop()
     return files
 
 

@@ -59,7 +59,7 @@ def drawing_form(returned: Mapping[str, object] | None,
     try:
         drawn = drawn_geometry(returned)
     except BadDrawing as problem:
-        st.warning(str(problem), icon=":material/draw:")
+        st.warning(markdown_literal(str(problem)), icon=":material/draw:")
         return
     if drawn is None or drawn.wkb_hex in st.session_state.get(KEPT_KEY, ()):
         st.caption("Draw a point, a line or an area with the tools on the map's left: a form "

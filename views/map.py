@@ -153,8 +153,8 @@ def offer_to_fit(visible: tuple[str, ...]) -> None:
             st.session_state.fit_offer = layer_id
     offer = st.session_state.get("fit_offer")
     if offer is not None and offer in visible:
-        st.button(f"Show all of {cat.layer(offer).title}", key="fit-layer", on_click=fit_to,
-                  args=(offer,), icon=":material/zoom_out_map:",
+        st.button(markdown_literal(f"Show all of {cat.layer(offer).title}"), key="fit-layer",
+                  on_click=fit_to, args=(offer,), icon=":material/zoom_out_map:",
                   help="It reaches beyond the map's view: fit the map to it.")
 
 
@@ -257,7 +257,7 @@ with st.sidebar:
     for layer in cat.layers:
         groups.setdefault(layer.group, []).append(layer)
     for group, members in groups.items():
-        st.caption(group)
+        st.caption(markdown_literal(group))
         for layer in members:  # a title is text, not Markdown: a briefer's may hold anything
             st.checkbox(markdown_literal(layer.title), key=f"layer:{layer.id}")
     if USER_GROUP not in groups:

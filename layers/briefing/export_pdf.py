@@ -14,9 +14,11 @@ Text is DejaVu Sans (matplotlib's bundled default, which has ə, ç, ı and curl
 as TrueType (pdf.fonttype 42) so the handout's text can be searched and copied. Lines are wrapped
 by measuring the rendered width, so nothing runs off the page; a block that does not fit is set
 in a smaller size rather than cut. Every string is set as plain text, never as matplotlib
-mathtext: a "$" in a title, a note or a feature name is a dollar sign, not a formula that fails;
-and what no font can set (control characters, lone surrogates, which FreeType refuses) is
-removed first (`printable`).
+mathtext: a "$" in a title, a note or a feature name is a dollar sign, not a formula that fails
+(`$\\href…$` cannot crash it); what no font can set (control characters, lone surrogates,
+which FreeType refuses) is removed first (`printable`); and wrapping costs time linear in
+the text, with a block cut at MAX_BLOCK_CHARS, more than any page can hold: a
+4,000-character word in a note or a feature name must not pin a server core.
 """
 
 from __future__ import annotations
@@ -102,6 +104,10 @@ ATTRIBUTION = "Background: Natural Earth (public domain)"
 MAP_KEY = ("Dashed: schematic · dotted: approximate · black halo: the scene's features. "
            "Basemap: Natural Earth; places: GeoNames.")
 """The key to a scene map's lines, set under it on the page and the slide."""
+MAX_BLOCK_CHARS = 20_000
+"""A block's text is cut after this many characters: three times what the widest column holds
+at MIN_PT on a whole page, so nothing that could show is lost, and the work stays bounded."""
+MEASURE_CACHE = 4096  # measured widths kept per cache: the words of a handout, not of every one
 
 _MEASURE = RendererAgg(10, 10, 72)  # at 72 dpi, one pixel is one point
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -123,7 +129,9 @@ def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> by
     """The handout as PDF bytes: title page, one page per scene, sources page."""
     basemap = load_basemap()
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT}), PdfPages(
+    literal_text = {"pdf.fonttype": 42, "font.family": FONT, "text.parse_math": False,
+                    "text.usetex": False}
+    with matplotlib.rc_context(literal_text), PdfPages(
         buffer, metadata={"Title": printable(storyboard.title), "CreationDate": None}
     ) as pdf:
         pdf.savefig(_title_page(storyboard, article))
@@ -279,24 +287,29 @@ def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
     """Greedy word wrap by measured width; a word wider than the line (a URL) is broken up.
 
     A line's width is the sum of its words' and spaces' widths, each measured once: kerning
-    across a space is ignored, which WRAP_SLACK absorbs.
+    across a space is ignored, which WRAP_SLACK absorbs. Each word is measured once and an
+    over-long word is cut by the sum of its characters' widths, so the cost is linear in the
+    text (measuring ever-shorter prefixes made a 2,000-character word take over a minute);
+    text past MAX_BLOCK_CHARS is left out, saying so.
     """
+    if len(text) > MAX_BLOCK_CHARS:
+        text = (f"{text[:MAX_BLOCK_CHARS]} … [{len(text) - MAX_BLOCK_CHARS:,} more characters "
+                "not shown]")
     key = (font.get_family()[0], font.get_size_in_points(), font.get_weight(), font.get_style())
     limit = width_pt * (1 - WRAP_SLACK)
     space = _width(" ", key)
     lines: list[str] = []
     current, current_width = "", 0.0
     for word in printable(text).split():
-        word_width = _width(word, key)
+        word_width = _width(word, key) if len(word) <= MAX_WORD_MEASURED else math.inf
         if current and current_width + space + word_width <= limit:
             current, current_width = f"{current} {word}", current_width + space + word_width
             continue
         if current:
             lines.append(current)
-        while word_width > limit:
-            cut = _longest_prefix(word, key, limit)
-            lines.append(word[:cut])
-            word = word[cut:]
+        if word_width > limit:
+            *pieces, word = _pieces(word, key, limit)
+            lines.extend(pieces)
             word_width = _width(word, key)
         current, current_width = word, word_width
     if current:
@@ -304,14 +317,26 @@ def _wrap(text: str, font: FontProperties, width_pt: float) -> list[str]:
     return lines
 
 
-def _longest_prefix(word: str, key: tuple, width_pt: float) -> int:
-    cut = len(word) - 1
-    while cut > 1 and _width(word[:cut], key) > width_pt:
-        cut -= 1
-    return cut
+MAX_WORD_MEASURED = 200
+"""A word longer than this is cut without measuring it whole: no line holds 200 characters."""
 
 
-@functools.cache
+def _pieces(word: str, key: tuple, limit: float) -> list[str]:
+    """`word` cut into pieces no wider than `limit`, adding up its characters' widths (each
+    character measured once per font), in one pass."""
+    pieces: list[str] = []
+    start, width = 0, 0.0
+    for at, char in enumerate(word):
+        char_width = _width(char, key)
+        if at > start and width + char_width > limit:
+            pieces.append(word[start:at])
+            start, width = at, 0.0
+        width += char_width
+    pieces.append(word[start:])
+    return pieces
+
+
+@functools.lru_cache(maxsize=MEASURE_CACHE)
 def _width(text: str, key: tuple) -> float:
     """Rendered width in points of `text` in the font `key` (family, size, weight, style)."""
     family, size, weight, style = key
@@ -629,12 +654,13 @@ def _style_key(style: dict) -> tuple:
             "italic" if style["italic"] else "normal")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=MEASURE_CACHE)
 def _text_size(text: str, key: tuple) -> tuple[float, float]:
     """Width and height in points of `text` as rendered in the font `key`."""
     family, size, weight, style = key
     font = FontProperties(family=family, size=size, weight=weight, style=style)
-    width, height, _ = _MEASURE.get_text_width_height_descent(text, font, ismath=False)
+    width, height, _ = _MEASURE.get_text_width_height_descent(printable(text), font,
+                                                              ismath=False)
     return width, height
 
 
@@ -708,7 +734,7 @@ def _draw_label(axes, label: Label, candidate: _Candidate) -> None:
     style = LABEL_STYLES[label.kind]
     transform = offset_copy(axes.transData, fig=axes.figure, x=candidate.shift_pt, y=0,
                             units="points")
-    common = {"x": candidate.x, "y": candidate.y, "s": _shown(candidate.text, style),
+    common = {"x": candidate.x, "y": candidate.y, "s": printable(_shown(candidate.text, style)),
               "fontsize": float(style["size"]) * PX_TO_PT,
               "fontweight": "bold" if style["bold"] else "normal",
               "fontstyle": "italic" if style["italic"] else "normal", "ha": candidate.ha,

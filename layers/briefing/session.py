@@ -91,11 +91,12 @@ def resolve_briefing(raw: str | None, available: Mapping[str, Path]) -> tuple[st
 def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
     """The 0-based scene a 1-based `?scene=` value asks for, with a notice when it cannot be used.
 
-    Anything but a whole number from 1 to `count` opens the first scene and says why.
+    Anything but a whole number from 1 to `count` opens the first scene and says why; a number
+    of more than nine digits is none (and `int` refuses over 4,300: a ValueError, not a notice).
     """
     if raw is None:
         return 0, None
-    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= count:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= count:
         return int(raw) - 1, None
     if count == 0:
         return 0, (f"Scene “{markup.quoted_input(raw)}” cannot be shown: "

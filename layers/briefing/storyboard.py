@@ -313,12 +313,22 @@ def _decode(raw: str | bytes | object, top: _Issues) -> object | None:
         except UnicodeDecodeError as error:
             top.add("file", f"is not UTF-8 text ({error.reason}); nothing loaded")
             return None
+    raw = raw.removeprefix("\ufeff")  # the byte-order mark some editors save UTF-8 with
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # no text the page cannot send
+        return data
+    except UnicodeEncodeError:
+        top.add("file", "holds an unpaired surrogate escape (such as \\ud800), which is no "
+                "character; nothing loaded")
     except json.JSONDecodeError as error:
         top.add("file", f"is not valid JSON: {error.msg} at line {error.lineno} column "
                 f"{error.colno}; nothing loaded")
-        return None
+    except RecursionError:
+        top.add("file", "nests lists or objects too deeply to be a storyboard; nothing loaded")
+    except ValueError:  # a number past Python's 4,300-digit limit on int(str)
+        top.add("file", "holds a number thousands of digits long; nothing loaded")
+    return None
 
 
 def _unknown_keys(data: dict, known: tuple[str, ...], prefix: str, what: str,

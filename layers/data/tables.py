@@ -118,8 +118,36 @@ def geojson_bytes(features: list[Feature]) -> bytes:
 
 
 def csv_bytes(features: list[Feature], index: MentionIndex) -> bytes:
-    """The table as UTF-8 CSV with the geometry as WKT in a last column (full precision)."""
+    """The table as UTF-8 CSV with the geometry as WKT in a last column (full precision), safe
+    to open in a spreadsheet (`spreadsheet_csv`)."""
     frame = features_frame(features, index)
     frame[WKT_COLUMN] = [None if geometry is None else geometry.wkt
                          for _, _, geometry in features]
-    return frame.to_csv(index=False).encode("utf-8")
+    return spreadsheet_csv(frame)
+
+
+def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
+    """`frame` as UTF-8 CSV for a spreadsheet: formulas quoted (`spreadsheet_safe`) and rows
+    ended by CRLF, as RFC 4180 has them, which also makes the writer quote any cell holding a
+    carriage return (with "\\n" alone it left a bare CR, a row break to many readers)."""
+    return spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells that start like a formula (an alias
+    `=HYPERLINK(…)`, a name `@SUM(…)`) begin with a single quote instead, as OWASP recommends,
+    so a spreadsheet shows them as text rather than running them. Only strings are touched: a
+    number (-3.5 in a numeric column) stays a number."""
+    safe = frame.copy()
+    for name in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[name]):
+            safe[name] = safe[name].map(_quoted)
+    return safe
+
+
+def _quoted(cell: object) -> object:
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell

@@ -145,8 +145,8 @@ def parse_paragraph_param(value: str | None, article: Article) -> tuple[str | No
     candidate = (value or "").strip()
     if not candidate:
         return None, None
-    if candidate.isascii() and candidate.isdecimal():
-        candidate = f"p{int(candidate)}"
+    if candidate.isascii() and candidate.isdecimal():  # "5" or "05": p5, with no `int` that a
+        candidate = f"p{candidate.lstrip('0') or '0'}"  # 5,000-digit value would make raise
     known = {paragraph.id for paragraph in article.paragraphs}
     if candidate in known:
         return candidate, None

@@ -21,11 +21,12 @@ def text(value: object) -> str:
     return escaped
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$"
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$&"
 
 
 def markdown_literal(value: object) -> str:
-    """Backslash-escape Markdown syntax so text from a URL or file shows exactly as typed."""
+    """Backslash-escape Markdown syntax so text from a URL or file shows exactly as typed; `&`
+    too, or Markdown decodes an entity (`&lt;img` would show as `<img`)."""
     return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(value))
 
 

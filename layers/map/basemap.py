@@ -43,10 +43,32 @@ class TileBasemap:
     max_zoom: int
 
 
-@functools.cache
-def _collection(path: Path, modified: float) -> dict:
+class BasemapError(Exception):
+    """A basemap file that cannot be read, named with what is wrong with it, so a page can say
+    so (and `make basemap` rebuilds it) instead of showing a JSONDecodeError's traceback."""
+
+
+def read_collection(path: Path) -> dict:
+    """A basemap file's FeatureCollection, parsed once per version of the file; raises
+    BasemapError for one that is missing or is no FeatureCollection."""
+    try:
+        collection = _collection(path, path.stat().st_mtime)
+    except FileNotFoundError:
+        raise BasemapError(f"{path.name}: file does not exist") from None
+    except UnicodeDecodeError as error:
+        raise BasemapError(f"{path.name}: is not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise BasemapError(f"{path.name}: is not valid JSON: {error.msg} at line "
+                           f"{error.lineno} column {error.colno}") from None
+    if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
+        raise BasemapError(f"{path.name}: is not a GeoJSON FeatureCollection")
+    return collection
+
+
+@functools.lru_cache(maxsize=len(BASEMAP_STYLES) * 2)
+def _collection(path: Path, modified: float) -> object:
     """A basemap file's GeoJSON, parsed once per version of the file (keyed by modification
-    time so `make basemap` still shows without a restart)."""
+    time so `make basemap` still shows without a restart; two versions each, at most)."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -56,8 +78,7 @@ def basemap_document(basemap_dir: Path = BASEMAP_DIR) -> dict[str, object]:
     from the data above it, in the pane below any tile layer."""
     features = []
     for stem, style in BASEMAP_STYLES.items():
-        path = basemap_dir / f"{stem}.geojson"
-        for feature in _collection(path, path.stat().st_mtime)["features"]:
+        for feature in read_collection(basemap_dir / f"{stem}.geojson")["features"]:
             features.append({"type": "Feature", "geometry": feature["geometry"],
                              "properties": {"draw": "base", "pane": BASEMAP_PANE,
                                             "options": style}})

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from layers.map.assets import inlinable_text
+from layers.map.elements import ValueMacro
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 DRAW_SCRIPT = TEMPLATES_DIR / "geo_draw.js"
@@ -47,7 +47,7 @@ class MapScripts(JSCSSMixin):
         self.default_css = [(f"cbm-css-{i}", url) for i, url in enumerate(stylesheets)]
 
 
-class GeoLoader(MacroElement):
+class GeoLoader(ValueMacro):
     """Fetches and draws geometry files for the map it is added to (add it first)."""
 
     _template = _template("geo_loader_attach.js")
@@ -57,7 +57,7 @@ class GeoLoader(MacroElement):
         self._name = "GeoLoader"
 
 
-class GeoFile(MacroElement):
+class GeoFile(ValueMacro):
     """The features of one geometry file, drawn in the group this is added to."""
 
     _template = _template("geo_file.js")
@@ -68,7 +68,7 @@ class GeoFile(MacroElement):
         self.url = url
 
 
-class SelectionHalo(MacroElement):
+class SelectionHalo(ValueMacro):
     """An outline under or over one feature, drawn from the file that holds it, by id."""
 
     _template = _template("selection_halo.js")

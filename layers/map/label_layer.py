@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import folium
-from branca.element import MacroElement
 from jinja2 import Template
 
 from layers.data.catalog import Catalog
 from layers.map.assets import LabelLibraries, inlinable_text
+from layers.map.elements import ValueMacro
 from layers.map.labels import Label, highlight_label
 from layers.map.style import LABEL_FONT, LABEL_GAP_PX, LABEL_HALO, LABEL_HALO_PX, LABEL_STYLES
 
@@ -78,7 +78,7 @@ class LabelEngine(LabelLibraries):
         self.options = js_json(engine_options())
 
 
-class LabelGroup(MacroElement):
+class LabelGroup(ValueMacro):
     """A layer's labels inside its feature group: they show while the group is on the map."""
 
     _template = _template("label_group.js")

@@ -33,7 +33,6 @@ in is what the data says of it (`place_kind`); which of two colliding labels sta
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -54,7 +53,7 @@ from layers.data.catalog import (
     geometry_kind,
     name_parts,
 )
-from layers.map.basemap import BASEMAP_DIR
+from layers.map.basemap import BASEMAP_DIR, read_collection
 
 COUNTRY, SEA, LAKE, CAPITAL, TOWN, VILLAGE, LINE, AREA = (
     "country", "sea", "lake", "capital", "town", "village", "line", "area")
@@ -287,7 +286,7 @@ class Basemap:
 def read_basemap(basemap_dir: Path = BASEMAP_DIR) -> Basemap:
     """The offline basemap's frame, water and lakes, from `geodata/basemap/`."""
     def geometry(stem: str) -> BaseGeometry:
-        document = json.loads((basemap_dir / f"{stem}.geojson").read_text(encoding="utf-8"))
+        document = read_collection(basemap_dir / f"{stem}.geojson")
         return unary_union([shape(feature["geometry"]) for feature in document["features"]])
 
     sea, land = geometry("sea"), geometry("land")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import folium
 import folium.plugins
-from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
@@ -23,6 +22,7 @@ from layers.data.catalog import Bounds, Feature, Layer, bounds_around, geometry_
 from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
 from layers.map.draw import DrawControl
+from layers.map.elements import ValueMacro
 from layers.map.geo_files import BASEMAP, LEGEND, GeoFiles
 from layers.map.geo_layer import GeoLoader, MapScripts, SelectionHalo
 from layers.map.label_layer import LabelEngine
@@ -157,7 +157,7 @@ def view_of(geometry: BaseGeometry) -> Camera:
     return camera_for_bounds(geometry.bounds)
 
 
-class SyncViewToUrl(MacroElement):
+class SyncViewToUrl(ValueMacro):
     """Keeps the page address's `center` and `zoom` in step with the map as the user pans.
 
     Panning must not rerun the script (the component returns only clicks), yet a copied URL must
@@ -167,7 +167,7 @@ class SyncViewToUrl(MacroElement):
     _template = template("sync_view_to_url.js")
 
 
-class FitFrame(MacroElement):
+class FitFrame(ValueMacro):
     """Fills the component's frame with the map and, on first load, frames `bounds`.
 
     The frame's height comes from the page stylesheet (the window's height less the page's
@@ -183,13 +183,13 @@ class FitFrame(MacroElement):
         self.padding = padding
 
 
-class LegendControl(MacroElement):
+class LegendControl(ValueMacro):
     """The legend as a collapsible box on the map; `LegendContent` fills it on each rerun."""
 
     _template = template("legend_control.js")
 
 
-class LegendContent(MacroElement):
+class LegendContent(ValueMacro):
     """One rerun's legend: the files whose rows it shows (the legend file, then each visible
     layer's, `layers.map.legend`) and whether a feature is selected; addresses, not rows."""
 
@@ -202,7 +202,7 @@ class LegendContent(MacroElement):
         self.selection = selection
 
 
-class DoubleClickGuard(MacroElement):
+class DoubleClickGuard(ValueMacro):
     """A double click zooms; it does not also select and fly to what lies under it."""
 
     _template = template("dblclick_guard.js")
@@ -276,7 +276,7 @@ def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles) -> foli
     return group
 
 
-class Attribution(MacroElement):
+class Attribution(ValueMacro):
     """Credits a source in the map's attribution control (the offline basemap has no tile layer
     to carry its credit)."""
 
@@ -307,7 +307,7 @@ def feature_panes() -> list[Pane]:
             (SELECTION_PANE, 440, False)]
 
 
-class Panes(MacroElement):
+class Panes(ValueMacro):
     """Creates the feature panes in one short loop (a folium CustomPane each cost ~150 bytes of
     the base map's script, which travels with every rerun). Part of the base map."""
 
@@ -328,7 +328,7 @@ SCENE_MAX_ZOOM = 9
 street map with nothing to place it by (zoom 9 spans about 150 km across a laptop's map)."""
 
 
-class SceneFit(MacroElement):
+class SceneFit(ValueMacro):
     """Frames a scene's bounds in the browser at the map's real size (templates/scene_fit.js):
     the page column, a 16:9 presenting screen and a phone each get the same subject with the
     same margin, which a zoom computed on the server for one assumed width could not give."""

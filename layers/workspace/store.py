@@ -54,6 +54,7 @@ from shapely.geometry.base import BaseGeometry
 import layers
 from layers.data.catalog import USER_GROUP, Catalog, catalog_from_documents
 from layers.data.schema import Problem, validate_properties
+from layers.data.tables import spreadsheet_csv
 from layers.data.validate import SOURCE_FIELDS, USER, geometry_problems
 
 WORKSPACE_ENV = "CBM_WORKSPACE"
@@ -337,7 +338,8 @@ class Workspace:
 
     def export_csv(self) -> bytes:
         """Every user feature as a spreadsheet row, its geometry as WKT in a `wkt` column (which
-        `layers.workspace.upload` reads back)."""
+        `layers.workspace.upload` reads back), text that starts like a formula quoted
+        (`layers.data.tables.spreadsheet_csv`)."""
         rows = [{"layer": layer.id, "layer_title": layer.title, "id": props["id"],
                  "name": props["name"], "category": props["category"],
                  "precision": props["precision"], "date": props.get("date", ""),
@@ -346,7 +348,7 @@ class Workspace:
                 for layer in self.layers() for props, geometry, _ in layer.features]
         columns = ["layer", "layer_title", "id", "name", "category", "precision", "date",
                    "description", "sources", "wkt"]
-        return pd.DataFrame(rows, columns=columns).to_csv(index=False).encode("utf-8")
+        return spreadsheet_csv(pd.DataFrame(rows, columns=columns))
 
     def import_file(self, data: Path | str | bytes, name: str) -> list[str]:
         """Add the layers of a workspace .gpkg or of a GeoJSON `export_geojson` wrote, in one

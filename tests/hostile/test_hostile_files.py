@@ -1,0 +1,147 @@
+"""Broken files and numbers under a running app (issue 15, defects 4 and 6): a missing or
+corrupt layer file, a corrupt basemap, a 5,000-digit `?paragraph=`, an error no page catches.
+Each gives a message naming the problem and the app goes on; none shows a traceback.
+
+The pages run on the fixture geodata (`use_geodata`, as tests/test_pages.py does).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+import layers
+import views.common
+from hostile.corpus import HUGE_NUMBER, NUMBERS, XSS
+from layers.data.article import load_article
+from layers.data.catalog import load_catalog
+from layers.html.article_view import parse_paragraph_param
+from layers.map.basemap import BASEMAP_DIR, BasemapError, basemap_document, read_collection
+from layers.map.geo_files import write_map_files
+
+
+def use_geodata(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """The pages' shared catalog loads from `directory`, with no stale cache either side."""
+    monkeypatch.setattr(views.common, "load_catalog", lambda: load_catalog(directory))
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def clean_caches(tmp_path, monkeypatch):
+    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    app = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
+    app.run()
+    app.query_params.update(query)
+    app.switch_page(page).run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+# --- layer files -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["delete", "truncate"])
+def test_a_broken_layer_file_is_named_on_the_page_and_no_traceback_shows(
+        geodata_copy, monkeypatch, damage):
+    layer_file = geodata_copy / "september-2022.geojson"
+    if damage == "delete":
+        layer_file.unlink()
+    else:
+        layer_file.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    use_geodata(monkeypatch, geodata_copy)
+    for page in ("views/article.py", "views/data.py"):
+        app = open_page(page)
+        (error,) = app.main.error
+        assert "september\\-2022\\.geojson" in error.value
+        assert "Traceback" not in error.value and str(geodata_copy) not in error.value
+
+
+def test_a_layer_file_that_breaks_under_a_running_server_leaves_the_last_good_layers(
+        geodata_copy, monkeypatch):
+    use_geodata(monkeypatch, geodata_copy)
+    assert len(open_page("views/data.py").dataframe[0].value) == 8
+    (geodata_copy / "borders.geojson").write_text("not json", encoding="utf-8")
+    views.common._shipped.clear()  # as a new geodata version would
+    app = open_page("views/data.py")
+    (warning,) = app.main.warning
+    assert "borders\\.geojson" in warning.value and "last read" in warning.value
+    assert len(app.dataframe[0].value) == 8  # the page goes on with the last good data
+
+
+def test_the_catalog_stamp_changes_when_a_layer_geojson_does(geodata_copy, monkeypatch):
+    monkeypatch.setattr(layers, "GEODATA_DIR", geodata_copy)
+    assert geodata_copy / "borders.geojson" in views.common.geodata_files()
+    before = views.common.geodata_stamp()
+    later = before + 60
+    os.utime(geodata_copy / "borders.geojson", (later, later))
+    assert views.common.geodata_stamp() == later
+
+
+# --- the basemap -------------------------------------------------------------------------------
+
+def corrupt_basemap(tmp_path: Path) -> Path:
+    """A copy of the basemap whose land file is cut short."""
+    directory = tmp_path / "basemap"
+    directory.mkdir()
+    for path in BASEMAP_DIR.glob("*.geojson"):
+        (directory / path.name).write_bytes(path.read_bytes())
+    (directory / "land.geojson").write_text('{"type": "FeatureCollection", "feat',
+                                            encoding="utf-8")
+    return directory
+
+
+def test_a_corrupt_basemap_file_is_a_basemap_error_naming_it(tmp_path):
+    directory = corrupt_basemap(tmp_path)
+    with pytest.raises(BasemapError, match=r"^land\.geojson: is not valid JSON"):
+        basemap_document(directory)
+    with pytest.raises(BasemapError, match=r"^nowhere\.geojson: file does not exist$"):
+        read_collection(directory / "nowhere.geojson")
+
+
+def test_the_map_page_names_a_corrupt_basemap_instead_of_a_traceback(tmp_path, monkeypatch,
+                                                                      fixture_geodata):
+    use_geodata(monkeypatch, fixture_geodata)
+    monkeypatch.setattr(views.common, "write_map_files",
+                        functools.partial(write_map_files, basemap_dir=corrupt_basemap(tmp_path)))
+    app = open_page("views/map.py")
+    (error,) = app.main.error
+    assert "land\\.geojson" in error.value and "make basemap" in error.value
+
+
+# --- numbers in the address --------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", [*NUMBERS, *XSS])
+def test_a_paragraph_parameter_that_names_no_paragraph_marks_none_and_says_so(raw):
+    chosen, notice = parse_paragraph_param(raw, load_article())
+    if raw.strip() == "2":  # " 2 " is paragraph 2 typed with spaces, and is taken as such
+        assert chosen == "p2" and notice is None
+    else:
+        assert chosen is None and notice
+
+
+def test_the_article_page_survives_a_5000_digit_paragraph(fixture_geodata, monkeypatch):
+    use_geodata(monkeypatch, fixture_geodata)
+    (warning,) = open_page("views/article.py", paragraph=HUGE_NUMBER).main.warning
+    assert "There is no paragraph" in warning.value
+
+
+# --- errors no page catches --------------------------------------------------------------------
+
+def test_uncaught_errors_show_their_type_only():
+    """`"type"`: Streamlit's generic sentence and the exception's type; no message, no frames
+    (which hold absolute paths). Streamlit 1.67 reads the legacy `false` as "stacktrace"."""
+    with (layers.ROOT / ".streamlit" / "config.toml").open("rb") as file:
+        value = tomllib.load(file)["client"]["showErrorDetails"]
+    assert value == config.ShowErrorDetailsConfigOptions.TYPE
