@@ -188,14 +188,15 @@ def test_a_scene_too_long_for_its_slide_continues_on_the_next_at_no_less_than_12
     assert "on its first slide" in notes_text(first_scene[1])
 
 
-HOSTILE = "</a:t></a:r><script>alert(1)</script> & {{ x }} ${y} \x1b\x00\ud800 $\\foo$"
+HOSTILE = "</a:t></a:r><script>alert(1)</script> & {{ x }} ${y} \x1b\x00 $\\foo$"
 """Markup of the deck's own XML and of HTML, a template, matplotlib mathtext, and characters XML
-cannot hold at all."""
+cannot hold at all (a storyboard with a lone surrogate is refused on loading; a feature name,
+below, may still carry one)."""
 
 
 def test_script_payloads_in_titles_notes_and_feature_names_stay_literal_text(
         catalog, article, with_properties: Callable[..., Catalog]):
-    hostile_catalog = with_properties(catalog, "nakhchivan", name=f"Naxçıvan {HOSTILE}")
+    hostile_catalog = with_properties(catalog, "nakhchivan", name=f"Naxçıvan {HOSTILE}\ud800")
     raw = {"title": f"Deck {HOSTILE}", "description": HOSTILE,
            "scenes": [{"title": f"Scene {HOSTILE}", "frame": {"features": ["nakhchivan"]},
                        "layers": ["borders"], "highlight": ["nakhchivan"],
@@ -205,12 +206,12 @@ def test_script_payloads_in_titles_notes_and_feature_names_stay_literal_text(
     data = export_pptx(board, hostile_catalog, article)
     deck = Presentation(io.BytesIO(data))
     literal = printable(HOSTILE)
-    assert literal == "</a:t></a:r><script>alert(1)</script> & {{ x }} ${y}  $\\foo$"
+    assert literal == "</a:t></a:r><script>alert(1)</script> & {{ x }} ${y}    $\\foo$"
     one_line = " ".join(literal.split())  # a title or a name is set on one line
     assert deck.slides[0].shapes.title.text == f"Deck {one_line}"
     scene = deck.slides[1]
     assert scene.shapes.title.text == f"Scene {one_line}"
-    assert f"Naxçıvan {one_line}" in slide_text(scene)
+    assert f"Naxçıvan {one_line}\ufffd" in slide_text(scene)
     assert notes_text(scene) == f"Line one {literal}\nline two"
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("ppt/slides/slide2.xml").decode("utf-8")
@@ -218,9 +219,9 @@ def test_script_payloads_in_titles_notes_and_feature_names_stay_literal_text(
     assert "<script>" not in xml and "_x001B_" not in xml
 
 
-def test_printable_drops_only_what_xml_and_freetype_cannot_hold():
+def test_printable_replaces_only_what_xml_and_freetype_cannot_hold():
     assert printable("a\tb\nc\r\nd\re") == "a\tb\nc\nd\ne"
-    assert printable("x\x00\x08\x0b\x0c\x1f\ud800\ufffey") == "xy"
+    assert printable("x\x00\x08\x0b\x0c\x1f\ud800\ufffey") == "x     \ufffd\ufffdy"
     assert printable("Şuşa “quoted” ¶ 3 [4] <b>&amp;") == "Şuşa “quoted” ¶ 3 [4] <b>&amp;"
 
 

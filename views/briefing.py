@@ -255,7 +255,7 @@ def draw_map() -> None:
     groups.extend(selection_group(fid, cat.feature(fid).layer.id, cat.feature(fid).geometry, geo,
                                   day) for fid in standing)
     groups.append(highlight_group(cat, standing))  # their names, first
-    groups.append(legend_group(scene.layers, bool(standing), geo))
+    groups.append(legend_group(scene.layers, bool(standing), geo, day))
     groups.append(scene_frame_group(scene.bounds))
     st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT_PX, use_container_width=True,
               returned_objects=[], feature_group_to_add=groups)

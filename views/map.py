@@ -295,7 +295,7 @@ outlined = [selected] if selected is not None else [
 for ident in outlined:
     chosen = cat.feature(ident)
     groups_to_add.append(selection_group(ident, chosen.layer.id, chosen.geometry, geo, day))
-groups_to_add.append(legend_group(visible, bool(outlined), geo))
+groups_to_add.append(legend_group(visible, bool(outlined), geo, day))
 
 camera = st.session_state.camera
 with st.container(key="page-title"):  # one line, so the map below keeps the window's height

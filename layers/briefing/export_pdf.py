@@ -143,11 +143,13 @@ def export_pdf(storyboard: Storyboard, catalog: Catalog, article: Article) -> by
 
 
 def printable(text: str) -> str:
-    """`text` without what no handout can hold: the control characters but tab and line feed,
-    lone surrogates and U+FFFE/U+FFFF, which XML (lxml, so the deck) and FreeType (so every
-    map and page here) refuse; each line break a line feed. Titles, notes and feature names
-    come from files a briefer wrote or uploaded, so they may carry any of them."""
-    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """`text` as every handout can hold it: a control character but tab and line feed (NUL,
+    which crashes the measuring) becomes a space, a lone surrogate or U+FFFE/U+FFFF (valid in
+    JSON, refused by XML, so the deck, and by FreeType, so every map and page) becomes U+FFFD;
+    each line break a line feed. Titles, notes and feature names come from files a briefer
+    wrote or uploaded, so they may carry any of them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNPRINTABLE.sub(lambda m: " " if m.group() < " " else "\ufffd", text)
 
 
 def _title_page(storyboard: Storyboard, article: Article) -> Figure:

@@ -268,11 +268,14 @@ def base_map(
     return fmap
 
 
-def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles) -> folium.FeatureGroup:
-    """This rerun's legend for the map's legend box (the visible layers' rows, in the order
-    given, and the selection's row when there is one), as a group the component adds."""
+def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles,
+                 day: datetime.date | None = None) -> folium.FeatureGroup:
+    """This rerun's legend for the map's legend box (the visible layers' rows as they stood on
+    `day`, in the order given, and the selection's row when there is one), as a group the
+    component adds."""
     group = folium.FeatureGroup(name="Legend", control=False)
-    LegendContent(geo.url(LEGEND), [geo.url(lid) for lid in visible], selection).add_to(group)
+    LegendContent(geo.url(LEGEND), [geo.url(lid, day) for lid in visible],
+                  selection).add_to(group)
     return group
 
 
