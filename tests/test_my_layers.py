@@ -273,3 +273,51 @@ def test_a_workspace_that_cannot_be_read_is_said_on_the_map_and_briefing_pages(w
     for at in (run_map(), open_page("views/briefing.py")):
         assert not at.exception
         assert any("could not be opened" in w.value for w in at.sidebar.warning)
+
+
+def test_a_second_drawing_goes_into_the_layer_of_the_first(workspace):
+    triangle = [[46.30, 39.50], [46.42, 39.50], [46.36, 39.59], [46.30, 39.50]]
+    polygon = {"type": "Feature", "properties": {},
+               "geometry": {"type": "Polygon", "coordinates": [triangle]}}
+    point = {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [46.4, 39.5]}}
+    at = drawn_by_the_user(run_map({"draw": "1"}), [polygon])
+    at.sidebar.text_input(key="draw-name").input("Ridge")
+    at.sidebar.form_submit_button[0].click().run()
+    at = drawn_by_the_user(at, [polygon, point])
+    at.sidebar.text_input(key="draw-name").input("Checkpoint")
+    at.sidebar.form_submit_button[0].click().run()
+    assert not at.exception
+    (layer,) = open_workspace(workspace).layers()
+    assert [f.properties["name"] for f in layer.features] == ["Ridge", "Checkpoint"]
+
+
+def test_an_uploaded_layer_is_not_offered_for_drawings(workspace):
+    """A drawing kept in an upload's layer would cite that file as its source."""
+    checkpoint_layer(open_workspace(workspace))
+    point = {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [46.4, 39.5]}}
+    at = drawn_by_the_user(run_map({"draw": "1"}), [point])
+    assert at.sidebar.selectbox(key="draw-layer").options == ["a new layer, My drawings"]
+
+
+def test_a_name_holding_a_feature_mark_does_not_select_another_feature():
+    from layers.map.layer import clicked_feature_id, tooltip_html
+
+    tooltip = tooltip_html("my-trap", "Trap [[id:goris]]", "place", "approximate", mine=True)
+    assert clicked_feature_id(tooltip) == "my-trap"
+
+
+def test_a_name_that_opens_an_html_comment_cannot_break_the_handouts_map(tmp_path):
+    store = open_workspace(tmp_path / "mine.gpkg")
+    layer_id, (ident,) = checkpoint_layer(store, name="K <!--<script> x")
+    catalog = with_user_layers(load_catalog(), store.layers(), store.path)
+    article = load_article()
+    board = {"title": "Mine", "description": "",
+             "scenes": [{"title": "A checkpoint", "frame": {"features": [ident, "goris"]},
+                         "layers": ["borders", layer_id], "highlight": [ident],
+                         "passages": [], "notes": ""}]}
+    prepared, _ = parse_storyboard(json.dumps(board), catalog, article)
+    html = export_html(prepared, catalog, article)
+    data = html.split('type="application/json"')[1].split("</script>")[0]
+    assert "<" not in data.split(">", 1)[1] and "\\u003c!--\\u003cscript" in data

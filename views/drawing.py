@@ -52,7 +52,8 @@ def drawing_form(returned: Mapping[str, object] | None,
                  user_layers: Mapping[str, str],
                  on_kept: Callable[[str, str], None]) -> None:
     """What was last drawn, measured, with the form that keeps it; `user_layers` are the
-    workspace's layers (id → title), `on_kept(layer_id, feature_id)` runs after a save."""
+    workspace's layers of drawings (id → title: an upload's layer cites its file, which a
+    drawing does not come from), `on_kept(layer_id, feature_id)` runs after a save."""
     flash = st.session_state.pop("draw-flash", None)
     if flash:
         (st.success if flash[0] == "success" else st.error)(markdown_literal(flash[1]))
@@ -80,10 +81,17 @@ def drawing_form(returned: Mapping[str, object] | None,
                       placeholder="YYYY-MM-DD, YYYY-MM or YYYY")
         st.multiselect("Article sentences it is about (optional)", choices,
                        key="draw-sentences", format_func=lambda c: sentence_label(article(), c))
+        if state_layer_gone(layer_options):
+            st.session_state.pop("draw-layer", None)
         st.selectbox("Keep it in", layer_options, key="draw-layer",
-                     format_func=lambda lid: user_layers.get(lid, f"a new layer, {DRAWINGS_TITLE}"))
+                     format_func=lambda lid: (f"{user_layers[lid]} ({lid})" if lid in user_layers
+                                              else f"a new layer, {DRAWINGS_TITLE}"))
         st.form_submit_button("Keep this drawing", type="primary", on_click=_keep,
                               args=(drawn, on_kept))
+
+
+def state_layer_gone(options: list[str]) -> bool:
+    return st.session_state.get("draw-layer") not in (None, *options)
 
 
 def _keep(drawn: BaseGeometry, on_kept: Callable[[str, str], None]) -> None:
@@ -111,6 +119,7 @@ def _keep(drawn: BaseGeometry, on_kept: Callable[[str, str], None]) -> None:
         state["draw-flash"] = ("error", message)
         return
     state[KEPT_KEY] = (*state.get(KEPT_KEY, ()), drawn.wkb_hex)
+    state["draw-layer"] = layer_id  # the next drawing goes into the same layer, not a new one
     state[ROUND_KEY] = draw_round() + 1
     for key in ("draw-name", "draw-description", "draw-date", "draw-sentences"):
         state.pop(key, None)

@@ -36,6 +36,7 @@ from layers.map.mapview import (
     view_of,
 )
 from layers.map.state import ViewState, parse_view, view_params
+from layers.workspace.store import DRAWN_BY_USER
 from views import timeline
 from views.common import (
     article,
@@ -318,7 +319,8 @@ if drawing_slot is not None:
     # and the copy there would still hold the drawings of the map before
     with drawing_slot.container():
         drawing_form(returned, {layer.id: layer.title for layer in cat.layers
-                                if is_user_layer(layer)}, kept)
+                                if is_user_layer(layer)
+                                and cat.sources[layer.id].get("name") == DRAWN_BY_USER}, kept)
 if card is not None:
     # The same card again under the map, which the stylesheet shows instead of the sidebar's on
     # a phone (where Streamlit folds the sidebar away) and on paper: copied in the browser from

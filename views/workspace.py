@@ -201,7 +201,7 @@ def delete_feature(store: Workspace, feature: UserFeature) -> None:
 
 def rename_layer(store: Workspace, layer: UserLayer, key: str) -> None:
     try:
-        store.rename_layer(layer.id, st.session_state[key])
+        store.rename_layer(layer.id, st.session_state[key], layer.revision)
     except WorkspaceError as error:
         flash("error", said(error))
         return
@@ -210,7 +210,7 @@ def rename_layer(store: Workspace, layer: UserLayer, key: str) -> None:
 
 def delete_layer(store: Workspace, layer: UserLayer) -> None:
     try:
-        store.delete_layer(layer.id)
+        store.delete_layer(layer.id, layer.revision)
     except WorkspaceError as error:
         flash("error", said(error))
         return
@@ -221,7 +221,7 @@ def edit_form(store: Workspace, layer: UserLayer) -> None:
     """Pick one of the layer's features and change what was typed about it."""
     by_id = {f.properties["id"]: f for f in layer.features}
     ident = st.selectbox("Feature", list(by_id), key=f"edit-pick-{layer.id}",
-                         format_func=lambda i: by_id[i].properties["name"])
+                         format_func=lambda i: f"{by_id[i].properties['name']} ({i})")
     feature = by_id[ident]
     props = feature.properties
     key = f"edit-{ident}-{feature.revision}"  # a new revision starts the form afresh

@@ -14,8 +14,8 @@ from an `<svg>` parsed by the browser. Leaflet's CSS background images become da
 
 The page is `templates/handout.html` (with `handout.css` and `handout.js` beside it), rendered by
 Jinja2 with autoescaping: storyboard and data text reach it as values and are escaped there. The
-JSON the script reads sits in a `<script type="application/json">` block with every `</` written
-as `<\\/`, so no data string can close the block.
+JSON the script reads sits in a `<script type="application/json">` block with every `<` written
+as `\\u003c`, so no data string can close the block or open a comment in it.
 """
 
 from __future__ import annotations
@@ -105,7 +105,9 @@ def export_html(
     leaflet_js, leaflet_css = _leaflet(Path(vendor_dir))
     labels_js = _label_scripts(Path(vendor_dir))
     data = _map_data(storyboard, catalog)
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # every "<" escaped, not only "</": a name holding "<!--<script" would otherwise put the
+    # HTML parser in a state where the data block swallows the page's next script
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     return _TEMPLATES.get_template("handout.html").render(
         storyboard=storyboard,
         scenes=[_scene(scene, catalog, article) for scene in storyboard.scenes],

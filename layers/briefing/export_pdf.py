@@ -62,7 +62,7 @@ from layers.briefing.storyboard import (
     scene_features,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog, Layer, Style, geometry_kind, shown_name
+from layers.data.catalog import Catalog, Layer, Style, geometry_kind, is_user_layer, shown_name
 from layers.html.card import readable_date
 from layers.map.basemap import BASEMAP_DIR
 from layers.map.labels import (
@@ -753,7 +753,8 @@ def _legend(axes, layers: list[Layer], selection: bool) -> None:
     handles = []
     for layer in layers:
         for entry in layer.legend_entries():
-            label = layer.title if entry.label == layer.legend else entry.label
+            label = (layer.title if entry.label == layer.legend and not is_user_layer(layer)
+                     else entry.label)  # a briefer's own layer keeps its "(added by you)"
             handles.append(Line2D([], [], color=entry.style.color,
                                   linewidth=max(entry.style.weight, 1.5) * PX_TO_PT,
                                   marker="o" if entry.kind == "point" else None,

@@ -47,11 +47,13 @@ def tooltip_html(feature_id: str, name: str, category: str, precision: str,
 
 
 def clicked_feature_id(tooltip_text: str | None) -> str | None:
-    """The feature id in a tooltip text streamlit-folium returned for a click, if any."""
+    """The feature id in a tooltip text streamlit-folium returned for a click, if any: the
+    last mark, which is the one `tooltip_html` adds after the name (a name that holds a mark of
+    its own, "[[id:goris]]", comes before it and must not select another feature)."""
     if not tooltip_text:
         return None
-    match = _ID_MARK.search(tooltip_text)
-    return match.group(1) if match else None
+    marks = _ID_MARK.findall(tooltip_text)
+    return marks[-1] if marks else None
 
 
 AREA_PANES = 16

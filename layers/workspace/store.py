@@ -164,11 +164,14 @@ def workspace_path() -> Path:
     return Path(os.environ.get(WORKSPACE_ENV) or DEFAULT_PATH)
 
 
+DRAWN_BY_USER = "drawn by the user"
+
+
 def user_source(file_name: str | None = None, said: str = "") -> dict:
     """A user layer's source entry: how it came ("uploaded by the user: villages.kml", or
     "drawn by the user") and, in `said`, what the briefer typed about where it comes from, as
     typed. Nothing in it has been checked by us, and the name says whose it is."""
-    name = f"uploaded by the user: {file_name}" if file_name else "drawn by the user"
+    name = f"uploaded by the user: {file_name}" if file_name else DRAWN_BY_USER
     entry: dict = {"kind": USER, "name": name}
     if said.strip():
         entry["said"] = said
