@@ -9,6 +9,7 @@ in words.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,20 @@ def test_every_folder_says_what_lives_there():
     silent = sorted({str(f.relative_to(ROOT)) for f in folders
                      if f != ROOT and not says_what_lives_there(f)})
     assert silent == []
+
+
+PAGES = [ROOT / "app.py", *(ROOT / path for path in re.findall(
+    r'st\.Page\("([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8")))]
+"""The scripts Streamlit runs (the router and the pages it lists); modules they import are
+not run as scripts, so Streamlit's magic leaves them alone."""
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)
+def test_no_page_holds_a_bare_string_streamlit_would_write_on_it(page):
+    """Streamlit's "magic" writes every bare expression of the script it runs, strings
+    included: a docstring under a constant in a page file turns up on the page (it did, twice).
+    Only the module's own docstring is exempt."""
+    body = ast.parse(page.read_text(encoding="utf-8")).body
+    bare = [node.lineno for node in body[1:] if isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)]
+    assert bare == [], f"{page.name}: bare strings on lines {bare}"

@@ -158,9 +158,10 @@ def handout_jobs() -> HandoutJobs:
     return HandoutJobs()
 
 
+# Each handout: its kind (and file extension), name in messages, button and MIME type. (A
+# comment, not a docstring: Streamlit writes a page's bare strings on the page.)
 HANDOUTS = (("html", "the offline HTML", "Download offline HTML", "text/html"),
             ("pdf", "the PDF", "Download PDF", "application/pdf"))
-"""Each handout: its kind (and file extension), name in messages, button and MIME type."""
 
 
 def handout_request(kind: str, what: str, storyboard_json: str) -> Request:
