@@ -443,3 +443,37 @@ def test_handouts_are_prepared_on_demand_for_the_current_storyboard(monkeypatch,
     assert [b.proto.label for b in at.get("download_button")] == [
         "Save storyboard (JSON)", "Download PowerPoint (.pptx)"]
     assert made == [default.title]
+
+
+def test_the_builder_frames_a_new_scene_on_the_maps_view_as_it_is_now(default):
+    """Pan and zoom the map to what the scene should show, then "the map's view as it is now":
+    the scene keeps that frame. The view comes back only while the builder is open."""
+    from streamlit_folium import generate_js_hash
+
+    from layers.briefing.edit import FRAME_VIEW
+
+    at = open_briefing()
+    assert component_args(at)["returned_objects"] == []  # stepping scenes costs no view reruns
+    at.text_input(key="builder-title").input("Syunik close up").run()  # the builder is in use
+    args = component_args(at)
+    assert args["returned_objects"] == ["bounds"]
+    key = generate_js_hash(args["script"], "briefing-map", False)
+    at.session_state[key] = {"bounds": {"_southWest": {"lat": 39.0, "lng": 45.9},
+                                        "_northEast": {"lat": 39.8, "lng": 46.8}}}
+    at.run()
+    at.radio(key="builder-frame").set_value(FRAME_VIEW).run()
+    at.button(key="builder-add").click().run()
+    assert not at.exception and scene_title(at) == "Syunik close up"
+    assert framed(component_args(at)) == pytest.approx((45.9, 39.0, 46.8, 39.8))
+
+
+@pytest.mark.parametrize("returned", [
+    None, {}, {"bounds": None}, {"bounds": {"_southWest": {"lat": "x", "lng": 1}}},
+    {"bounds": {"_southWest": {"lat": 50, "lng": 45}, "_northEast": {"lat": 40, "lng": 46}}},
+    {"bounds": {"_southWest": {"lat": 39, "lng": float("nan")},
+                "_northEast": {"lat": 40, "lng": 46}}},
+])
+def test_a_view_the_browser_sends_is_taken_only_when_it_is_a_box_on_the_globe(returned):
+    from layers.briefing.edit import view_bounds
+
+    assert view_bounds(returned) is None

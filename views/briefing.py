@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers.briefing.storyboard as storyboard_files
-from layers.briefing.edit import FRAME_CHOICES
+from layers.briefing.edit import FRAME_CHOICES, view_bounds
 from layers.briefing.export_html import export_html
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.export_pptx import export_pptx
@@ -37,6 +37,7 @@ from layers.briefing.page import (
     keyboard_script,
     passage_html,
     passages_html,
+    scroll_top_script,
 )
 from layers.briefing.rooms import AUDIENCE, PRESENTER, parse_present
 from layers.briefing.session import (
@@ -84,6 +85,8 @@ SESSION_KEY = "briefing_session"
 MAP_KEY = "briefing-map"
 BUILDER_KEY = "briefing-builder"
 UPLOAD_KEY = "briefing-upload"
+VIEW_KEY = "briefing-view"  # what the map shows now, while the builder is open
+SCROLL_UP_KEY = "briefing-scroll-up"
 ROOM_KEY = "present-room"  # the room this tab presents in, once it has joined one
 DATE_PLACEHOLDER = "none: every date"
 DATE_HELP = ("A day 2022-09-13, a month 2020-11, a year 2021, or a range "
@@ -131,6 +134,7 @@ def read_form() -> BuilderForm:
         sentences={pid: tuple(state.get(sentences_key(pid), ())) for pid in paragraphs},
         notes=state.get("builder-notes", ""),
         date=state.get("builder-date", ""),
+        view=state.get(VIEW_KEY),
     )
 
 
@@ -148,8 +152,11 @@ def write_form(form: BuilderForm) -> None:
 
 def act_on_form(action: Callable[..., tuple[Session, BuilderForm]], *args: object) -> None:
     """Run a builder action on the builder's fields and show the fields it leaves."""
+    before = len(state[SESSION_KEY].board.scenes)
     state[SESSION_KEY], form = action(state[SESSION_KEY], read_form(), *args)
     write_form(form)
+    if len(state[SESSION_KEY].board.scenes) > before:
+        state[SCROLL_UP_KEY] = True  # the new scene is on show at the top: go there
 
 
 @st.cache_resource(show_spinner=False)
@@ -258,8 +265,14 @@ def draw_map() -> None:
     groups.append(highlight_group(cat, standing))  # their names, first
     groups.append(legend_group(scene.layers, bool(standing), geo, day))
     groups.append(scene_frame_group(scene.bounds))
-    st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=[], feature_group_to_add=groups)
+    # the view comes back only while the builder is open (its "the map's view as it is now"),
+    # so stepping through scenes costs no rerun per pan
+    watch_view = mode is None and state[SESSION_KEY].builder_open
+    returned = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT_PX, use_container_width=True,
+                         returned_objects=["bounds"] if watch_view else [],
+                         feature_group_to_add=groups)
+    if watch_view:
+        state[VIEW_KEY] = view_bounds(returned) or state.get(VIEW_KEY)
 
 
 if mode is not None:
@@ -448,6 +461,9 @@ with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUIL
               args=(Session.add_scene, cat))
     if session.builder_error:
         st.error(markup.markdown_literal(session.builder_error))
+
+if state.pop(SCROLL_UP_KEY, False):
+    st.iframe(scroll_top_script(), height=1)
 
 # --- the URL names the scene -------------------------------------------------------------------
 sync_query_params(session.url_params(), owned=URL_PARAMS)

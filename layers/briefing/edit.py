@@ -16,6 +16,7 @@ shown, so no coordinate is ever typed in by hand here either.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Sequence
 
 from layers.briefing.storyboard import PassageRef, Scene, Storyboard, date_problem
@@ -26,7 +27,8 @@ Bounds = tuple[float, float, float, float]
 FRAME_HIGHLIGHT = "the highlighted features"
 FRAME_LAYERS = "every feature of the chosen layers"
 FRAME_CURRENT = "the same frame as the current scene"
-FRAME_CHOICES = (FRAME_HIGHLIGHT, FRAME_LAYERS, FRAME_CURRENT)
+FRAME_VIEW = "the map's view as it is now"
+FRAME_CHOICES = (FRAME_HIGHLIGHT, FRAME_LAYERS, FRAME_CURRENT, FRAME_VIEW)
 """How the builder can frame a new scene, in the order the page offers them."""
 
 
@@ -151,6 +153,7 @@ def builder_frame(
     highlight: Sequence[str],
     layers: Sequence[str],
     current: Scene | None,
+    view: Bounds | None = None,
 ) -> tuple[Bounds | None, str | None]:
     """The bounds a new scene gets for a FRAME_CHOICES `choice`, or None and why it has none.
 
@@ -168,4 +171,27 @@ def builder_frame(
         if current is None:
             return None, "There is no current scene to copy the frame from."
         return current.bounds, None
+    if choice == FRAME_VIEW:
+        if view is None:
+            return None, ("The map has not said what it shows yet: move or zoom it to the view "
+                          "you want, then add the scene.")
+        return view, None
     raise ValueError(f"unknown frame choice {choice!r}")
+
+
+def view_bounds(returned: object) -> Bounds | None:
+    """The (minx, miny, maxx, maxy) the map component says it shows (its `bounds`: Leaflet's
+    south-west and north-east corners), or None for anything else: the browser may send
+    anything, and a frame is only taken from four finite numbers on the globe."""
+    corners = returned.get("bounds") if isinstance(returned, dict) else None
+    try:
+        south_west, north_east = corners["_southWest"], corners["_northEast"]
+        box = (float(south_west["lng"]), float(south_west["lat"]),
+               float(north_east["lng"]), float(north_east["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    west, south, east, north = box
+    if not (all(math.isfinite(v) for v in box) and -90 <= south < north <= 90
+            and west < east and west >= -540 and east <= 540):
+        return None
+    return box

@@ -18,6 +18,7 @@ from layers.html.references import paragraph_link, references_html
 
 KEYS_SCRIPT = Path(__file__).with_name("templates") / "keys.js"
 CLOCK_SCRIPT = Path(__file__).with_name("templates") / "clock.js"
+SCROLL_TOP_SCRIPT = Path(__file__).with_name("templates") / "scroll_top.js"
 PREV_KEY, NEXT_KEY = "briefing-prev", "briefing-next"
 """Widget keys of the previous/next buttons; the keyboard script finds them by these."""
 IN_APP_LINK_TITLE = "Paragraph {number} on the Article page (opens in a new tab)"
@@ -92,3 +93,12 @@ def clock_script(started: float) -> str:
     return ('<div id="clock" style="font: 600 28px/1.2 \'Source Sans Pro\', sans-serif; '
             'color: #111; background: #fff; display: inline-block; padding: 2px 10px; '
             'border-radius: 4px;"></div>' f"<script>{script}</script>")
+
+
+def scroll_top_script() -> str:
+    """A page for `st.iframe` that scrolls the Briefing page to its top (templates/scroll_top.js):
+    shown once after the builder adds a scene, so the new scene is what the briefer sees."""
+    source = SCROLL_TOP_SCRIPT.read_text(encoding="utf-8")
+    if "<" in source:
+        raise ValueError(f"{SCROLL_TOP_SCRIPT} must hold no '<' (an HTML sanitiser would drop it)")
+    return f"<script>{source}</script>"

@@ -45,7 +45,7 @@ from layers.briefing.storyboard import (
     storyboard_to_json,
 )
 from layers.data.article import Article
-from layers.data.catalog import Catalog
+from layers.data.catalog import Bounds, Catalog
 from layers.html import markup
 
 DEFAULT_STEM = "default"
@@ -128,6 +128,8 @@ class BuilderForm:
     notes: str = ""
     date: str = ""
     """The new scene's date as typed (`typed_date` reads it); empty for none."""
+    view: Bounds | None = None
+    """What the page's map shows now, for "the map's view as it is now" (`edit.view_bounds`)."""
 
     def passages(self) -> tuple[PassageRef, ...]:
         """The chosen sentences, paragraph by paragraph in the order picked, each in text order."""
@@ -344,7 +346,7 @@ class Session:
         used = self.builder_used()
         title = form.title.strip()
         bounds, reason = builder_frame(form.frame, catalog, form.highlight, form.layers,
-                                       self.current)
+                                       self.current, form.view)
         date, date_wrong = typed_date(form.date)
         if date_wrong:
             reason = date_wrong
