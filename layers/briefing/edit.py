@@ -172,10 +172,12 @@ def builder_frame(
             return None, "There is no current scene to copy the frame from."
         return current.bounds, None
     if choice == FRAME_VIEW:
-        if view is None:
-            return None, ("The map has not said what it shows yet: move or zoom it to the view "
-                          "you want, then add the scene.")
-        return view, None
+        if view is not None:
+            return view, None
+        if current is not None:  # not moved since it framed the scene on show: that frame
+            return current.bounds, None
+        return None, ("The map has not said what it shows yet: move or zoom it to the view "
+                      "you want, then add the scene.")
     raise ValueError(f"unknown frame choice {choice!r}")
 
 
