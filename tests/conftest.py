@@ -51,6 +51,16 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
+def storyboard(real_catalog: Catalog, article: Article):
+    """The default briefing as the loader reads it, for the handout and deck tests."""
+    from layers.briefing.storyboard import DEFAULT_STORYBOARD, load_storyboard
+
+    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
+    assert issues == []
+    return loaded
+
+
+@pytest.fixture(scope="session")
 def real_catalog() -> Catalog:
     """The built geodata in geodata/, for tests about the shipped layers and storyboards.
 

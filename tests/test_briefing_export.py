@@ -12,9 +12,7 @@ from pypdf import PdfReader
 from layers.briefing.export_html import MissingAssets, export_html, scene_count
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.storyboard import (
-    DEFAULT_STORYBOARD,
     Storyboard,
-    load_storyboard,
     parse_storyboard,
     passage_text,
     scene_citations,
@@ -27,13 +25,6 @@ URL = re.compile(r"(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s\"'<>)]*")
 ATTRIBUTE = re.compile(r"\b(src|href)\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]*)")
-
-
-@pytest.fixture(scope="module")
-def storyboard(real_catalog: Catalog, article: Article) -> Storyboard:
-    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
-    assert issues == []
-    return loaded
 
 
 @pytest.fixture(scope="module")

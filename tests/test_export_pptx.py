@@ -30,22 +30,13 @@ from layers.briefing.export_pptx import (
     export_pptx,
 )
 from layers.briefing.storyboard import (
-    DEFAULT_STORYBOARD,
     Storyboard,
-    load_storyboard,
     parse_storyboard,
     passage_text,
     scene_citations,
 )
 from layers.data.article import Article
 from layers.data.catalog import Catalog, shown_name
-
-
-@pytest.fixture(scope="module")
-def storyboard(real_catalog: Catalog, article: Article) -> Storyboard:
-    loaded, issues = load_storyboard(DEFAULT_STORYBOARD, real_catalog, article)
-    assert issues == []
-    return loaded
 
 
 @pytest.fixture(scope="module")

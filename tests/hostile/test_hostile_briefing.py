@@ -11,35 +11,16 @@ import json
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import layers
 import layers.briefing.export_html
 import layers.briefing.export_pdf
 import layers.briefing.handouts
-import views.common
 from hostile.corpus import HUGE_NUMBER, MALFORMED_STORYBOARDS, NUMBERS, XSS
 from layers.briefing.session import parse_scene_param
 from layers.html.markup import markdown_literal
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path, monkeypatch):
-    """Empty caches (the handout pool among them); map files in a temporary directory."""
-    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def open_briefing(**query: str) -> AppTest:
-    at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.query_params.update(query)
-    at.switch_page("views/briefing.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+from tests.test_briefing_page import fresh_caches, open_briefing  # noqa: F401 (autouse)
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit import config
-from streamlit.testing.v1 import AppTest
 
 import layers
 import views.common
@@ -25,29 +24,14 @@ from layers.data.catalog import load_catalog
 from layers.html.article_view import parse_paragraph_param
 from layers.map.basemap import BASEMAP_DIR, BasemapError, basemap_document, read_collection
 from layers.map.geo_files import write_map_files
+from tests.test_briefing_page import fresh_caches  # noqa: F401 (autouse: caches, map files)
+from tests.test_pages import open_page
 
 
 def use_geodata(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
     """The pages' shared catalog loads from `directory`, with no stale cache either side."""
     monkeypatch.setattr(views.common, "load_catalog", lambda: load_catalog(directory))
     st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def clean_caches(tmp_path, monkeypatch):
-    monkeypatch.setattr(views.common, "GEO_DIR", tmp_path / "geo")
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    app = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
-    app.run()
-    app.query_params.update(query)
-    app.switch_page(page).run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
 
 
 # --- layer files -------------------------------------------------------------------------------

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-import layers
 import views.common
 from hostile.corpus import BACKTICKS, MARKDOWN_IMAGE, XSS, poison_feature
 from layers.data.catalog import load_catalog
 from layers.html.markup import markdown_literal
+from tests.test_pages import open_page
 from views.search import QUERY_KEY
 
 
@@ -53,15 +52,6 @@ def poisoned_geodata(geodata_copy: Path, monkeypatch, tmp_path) -> Path:
     st.cache_resource.clear()
     yield geodata_copy
     st.cache_resource.clear()
-
-
-def open_page(page: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(layers.ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.query_params.update(query)
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_layer_titles_groups_and_search_results_from_data_are_text(poisoned_geodata):
