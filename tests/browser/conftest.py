@@ -199,8 +199,10 @@ def _watched_page(browser: Browser, watch: Watch, base_url: str | None,
     context.add_init_script(FIRST_PATH_PROBE)
     opened = context.new_page()
     opened.on("dialog", dialog)
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:  # closed even when a test fails inside `with` (its sessions must not linger on)
+        context.close()
 
 
 @pytest.fixture
