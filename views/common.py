@@ -35,7 +35,13 @@ from layers.map.basemap import BASEMAP_DIR, BasemapError
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
 from layers.workspace.features import resolved
-from layers.workspace.store import Workspace, WorkspaceError, open_workspace, with_user_layers
+from layers.workspace.store import (
+    Workspace,
+    WorkspaceError,
+    open_workspace,
+    with_user_layers,
+    workspace_path,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -134,9 +140,22 @@ def geodata_notice() -> None:
 
 def workspace() -> tuple[Workspace | None, str | None]:
     """The briefer's workspace (`layers.workspace.store`), or None and a message naming what is
-    wrong with its file, so every page carries on with the shipped layers."""
+    wrong with its file, so every page carries on with the shipped layers. Opened (and its
+    file checked, which reads it whole) once per version of the file, not on every call: a
+    page asks several times a rerun."""
+    path = workspace_path()
     try:
-        return open_workspace(), None
+        seen = path.stat()
+        identity = (str(path), seen.st_mtime_ns, seen.st_size)
+    except OSError:
+        identity = (str(path), 0, 0)  # not made yet: opening creates it
+    return _opened(identity)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _opened(identity: tuple[str, int, int]) -> tuple[Workspace | None, str | None]:
+    try:
+        return open_workspace(Path(identity[0])), None
     except WorkspaceError as error:
         return None, f"Your layers could not be opened: {error}"
 

@@ -231,9 +231,9 @@ def edit_form(store: Workspace, layer: UserLayer) -> None:
               if sentence.text == link["phrase"]]
     how = str(props.get("derivation", ""))
     with st.form(key):
-        st.text_input("Name", value=props["name"], key=f"{key}-name", max_chars=200)
-        st.text_area("Description", value=props["description"], key=f"{key}-description",
-                     max_chars=4000)
+        # no length cap: one would cut an uploaded name or description, unasked, on any save
+        st.text_input("Name", value=props["name"], key=f"{key}-name")
+        st.text_area("Description", value=props["description"], key=f"{key}-description")
         left, right = st.columns(2)
         left.selectbox("Precision", ["exact", "approximate", "schematic"],
                        index=["exact", "approximate", "schematic"].index(props["precision"]),
