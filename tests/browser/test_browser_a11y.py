@@ -39,7 +39,7 @@ PAGES = {  # name: address, in a state that shows what our stylesheet draws
     "map-claim": "/?feature=goris",  # a claim: both sides' statements, the approximate badge
     "map-exact": "/?feature=armenia",  # quoted passages with marks, the exact badge
     "map-schematic": "/?feature=lachin-corridor",  # the schematic badge
-    "briefing": "/briefing?scene=1",  # presenter view switched on below: the speaker notes
+    "briefing": "/briefing?scene=1",  # the presenter view opened below: the speaker notes
     "article": "/article?paragraph=p5",  # a selected paragraph, place marks, ¶ numbers
     "sources": "/sources",
     "data": "/data",
@@ -51,7 +51,7 @@ PAPER_MAP_PX = (186 / 25.4 * 96, 100 / 25.4 * 96)  # style.css: 186 mm × 100 mm
 
 def open_page(page: Page, address: str, presenter: bool = True) -> None:
     """Go to `address` and wait until Streamlit has finished its run (and the map is drawn);
-    on the Briefing page, switch the presenter view on (its toggle is in the sidebar)."""
+    on the Briefing page, open the presenter view (its button is in the sidebar)."""
     page.goto(address)
     expect(page.locator("h1").first).to_be_visible(timeout=LOADS_MS)
     # Markdown holding HTML renders after plain elements: wait for the stylesheet to be in
@@ -63,7 +63,7 @@ def open_page(page: Page, address: str, presenter: bool = True) -> None:
         view.wait_drawn()
         view.wait_still()
     if address.startswith("/briefing") and presenter:
-        page.get_by_text("Presenter view", exact=True).click()
+        page.get_by_role("button", name="Open presenter view").click()
         expect(page.locator(".notes")).to_be_visible(timeout=LOADS_MS)
     settle(page)
 

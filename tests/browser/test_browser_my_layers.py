@@ -87,8 +87,13 @@ def payload_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_script_payloads_in_an_uploaded_file_stay_text_on_every_page(page: Page, watch,
-                                                                     tmp_path):
+def test_script_payloads_in_an_uploaded_file_stay_text_on_every_page(browser, watch, tmp_path):
+    # a server and workspace of its own: the shared one's layers are what other tests count
+    with server_on(tmp_path / "workspace.gpkg") as url, page_on(browser, watch, url) as page:
+        check_payloads_stay_text(page, watch, tmp_path)
+
+
+def check_payloads_stay_text(page: Page, watch: Watch, tmp_path: Path) -> None:
     page.goto("/my-layers")
     page.get_by_role("region", name="File to add").get_by_test_id(
         "stFileUploaderDropzoneInput").set_input_files(
