@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# localhost: this machine only. `make run ADDRESS=0.0.0.0` opens the dashboard to the network
+# (no login: anyone on it can use it).
+ADDRESS ?= localhost
 
 .PHONY: run test lint check publish geodata assets basemap bench clean
 
@@ -20,7 +23,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime assets
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless false
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless false
 
 test: $(VENV)/.dev assets
 	$(BIN)/ruff check .
@@ -63,6 +66,7 @@ geodata: $(VENV)/.dev
 # -m bench --quick` is a smoke run that writes nothing.
 bench: $(VENV)/.dev assets
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.pdf_words
 
 # Everything set-up made: the venv, the map assets and the npm tarball cache.
 clean:

@@ -8,7 +8,7 @@ without this file's layout.
 
 import streamlit as st
 
-from views.common import geodata_notice
+from views.common import every_page
 
 st.set_page_config(
     page_title="Caucasus Briefing Map",
@@ -28,5 +28,5 @@ navigation = st.navigation(
         st.Page("views/workspace.py", title="My layers", url_path="my-layers"),
     ]
 )
-geodata_notice()  # a geodata file that cannot be read: said once, on every page
+every_page()  # what every page says first: unreadable geodata, missing map libraries
 navigation.run()

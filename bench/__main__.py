@@ -12,6 +12,8 @@ machine at that moment:
 2. Concurrency: for each size, a fresh server per page and that many pages of one primed
    browser context navigating at once; time to first content (median, p95), errors, server
    memory per session (`browser_traffic.crowd` says why one warm context).
+3. Waves: four crowds of 20 one after another on one Map server, each left to go; the
+   server's memory once each has gone must not climb (`repeated_waves`).
 
 Prints the one table (`report.table`); a full run also writes `bench/results.md` with the
 method, versions and the raw samples. `--app-dir` measures another checkout's app.py (a clone
@@ -48,6 +50,7 @@ from bench.browser_traffic import (
     Server,
     Session,
     crowd,
+    rss_bytes,
     serve,
 )
 
@@ -63,6 +66,11 @@ CROWD_DEADLINE_S = 180
 """From the moment all sessions set off. Three minutes is long past any reader's patience, but
 on 2 cores shared with 40 browsers most of the wait is the browsers' own work (the floor's
 row), and the figure should still tell a slow server from a failing one."""
+WAVES = 4
+WAVE_SESSIONS = 20
+SESSION_TTL_S = 5
+"""The waves' server forgets a closed tab's session after this (Streamlit keeps it 120 s by
+default, for a reconnect), so what stays after a wave is what the server kept for good."""
 SAMPLE_KEYS = ("first_cold", "first_warm", "toggle_s", "toggle_ws", "toggle_http",
                "load_cold_ws", "load_cold_http", "load_warm_ws", "load_warm_http")
 
@@ -148,7 +156,8 @@ async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
         await session.close()
 
 
-async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path) -> dict:
+async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
+                  waves: tuple[int, int] = (WAVES, WAVE_SESSIONS)) -> dict:
     """Every figure of the table, plus what the report's method section names, for the
     checkout at `app_dir` (its `app.py`, config and geodata; the floor is always ours)."""
     map_script = app_dir / "app.py"
@@ -188,11 +197,32 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path) -> 
                         crowds[name][str(size)] = await crowd(browser, server, first, size,
                                                               CROWD_DEADLINE_S)
                     notes["outside"] += crowds[name][str(size)].pop("outside")
+            log(f"{waves[0]} waves of {waves[1]} sessions on one Map server")
+            notes["load"].append(("before the waves", os.getloadavg()[0]))
+            async with serve(map_script, app_dir, log_dir, "map-waves",
+                             ("--server.disconnectedSessionTTL", str(SESSION_TTL_S))) as server:
+                wave_results = await repeated_waves(browser, server, *waves)
+            notes["outside"] += [url for wave in wave_results for url in wave.pop("outside")]
         finally:
             await browser.close()
     notes["load"].append(("at the end", os.getloadavg()[0]))
-    return {"reps": reps, "floor": floor, "map": map_, "crowds": crowds, "notes": notes,
-            "chromium": chromium, "measured": measured}
+    return {"reps": reps, "floor": floor, "map": map_, "crowds": crowds, "waves": wave_results,
+            "notes": notes, "chromium": chromium, "measured": measured}
+
+
+async def repeated_waves(browser: Browser, server: Server, count: int,
+                         sessions: int) -> list[dict]:
+    """`count` crowds of `sessions` one after the other against one server, each left to go
+    (tabs closed, sessions forgotten after SESSION_TTL_S): the server's memory once each has
+    gone (`rss_left`) must not climb wave after wave, or a day of briefings would exhaust it."""
+    results = []
+    for wave in range(1, count + 1):
+        log(f"  wave {wave} of {count}")
+        result = await crowd(browser, server, "map", sessions, CROWD_DEADLINE_S)
+        await asyncio.sleep(SESSION_TTL_S + 10)  # forgotten, and Python's collector has run
+        result["rss_left"] = rss_bytes(server.pid)
+        results.append(result)
+    return results
 
 
 def git(app_dir: Path, *args: str) -> str:
@@ -291,6 +321,12 @@ def markdown(results: dict, took_s: float, quick: bool) -> str:
         "RSS (`/proc/<pid>/status`) with every session connected and quiet, minus before the "
         "first, divided by the sessions. "
         + (drawn + "." if drawn else ""),
+        f"- **Waves**: one more Map server, started with `--server.disconnectedSessionTTL "
+        f"{SESSION_TTL_S}` (Streamlit keeps a closed tab's session 120 s by default, for a "
+        "reconnect); crowds as above one after another, each closed when drawn, then "
+        f"{SESSION_TTL_S + 10} s for its sessions to be forgotten before the server's RSS is "
+        "read. The first wave fills the caches and Python's memory arenas once; growth is "
+        "judged from the second wave on.",
         f"- **Offline**: Chromium `{' '.join(CHROMIUM_ARGS)}`; requests that tried to leave "
         f"localhost: {len(notes['outside'])}. JavaScript page errors in the repetitions: "
         f"{notes['page_errors']}. Lost samples: {'; '.join(failures)}.",
@@ -334,7 +370,9 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cbm-bench-") as tmp:
         try:
-            results = asyncio.run(measure(args.app_dir.resolve(), reps, sizes, Path(tmp)))
+            waves = (2, 2) if args.quick else (WAVES, WAVE_SESSIONS)
+            results = asyncio.run(measure(args.app_dir.resolve(), reps, sizes, Path(tmp),
+                                          waves))
         except BaseException:
             for server_log in sorted(Path(tmp).glob("*.log")):
                 log(f"--- {server_log.name} (last lines)\n"

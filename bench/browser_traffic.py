@@ -44,7 +44,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -229,17 +229,19 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def serve(script: Path, cwd: Path, log_dir: Path, name: str) -> AsyncIterator[Server]:
+async def serve(script: Path, cwd: Path, log_dir: Path, name: str,
+                options: Sequence[str] = ()) -> AsyncIterator[Server]:
     """`streamlit run <script>` from `cwd` (the checkout measured: its `.streamlit/config.toml`
-    then applies to every server alike, the floor's too) on a free local port; stopped on
-    leaving, error or not."""
+    then applies to every server alike, the floor's too) on a free local port, with Streamlit
+    `options` on top; stopped on leaving, error or not."""
     port = free_port()
     log = log_dir / f"{name}.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *options],
             cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
             # an empty workspace of its own: the briefer's layers are not what is measured
             env={**os.environ, "CBM_WORKSPACE": str(log_dir / f"{name}-workspace.gpkg")},

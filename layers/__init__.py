@@ -36,3 +36,6 @@ GEODATA_DIR = Path(os.environ.get("CBM_GEODATA_DIR") or ROOT / "geodata")
 another built geodata directory, read here and nowhere else; `bench/map_payload.py` uses it to
 run the real app against geometry built without simplification."""
 ARTICLE_PATH = CONTENT_DIR / "article.txt"
+VENDOR_DIR = ROOT / "static" / "vendor"
+"""The pinned JS/CSS libraries `make assets` fetches (gitignored); Streamlit serves them at
+/app/static/vendor/ and the handouts inline them."""

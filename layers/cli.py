@@ -29,7 +29,7 @@ from layers.briefing.export_html import MissingAssets, export_html
 from layers.briefing.export_pdf import export_pdf
 from layers.briefing.export_pptx import export_pptx
 from layers.briefing.picture import view_png
-from layers.briefing.storyboard import DEFAULT_STORYBOARD, load_storyboard
+from layers.briefing.storyboard import DEFAULT_STORYBOARD, listed, load_storyboard
 from layers.data.article import Article, load_article
 from layers.data.catalog import Catalog, CatalogError, load_catalog
 from layers.data.events import parse_day
@@ -161,8 +161,8 @@ def _export_briefing(args: argparse.Namespace) -> int:
     if catalog is None:
         return 1
     storyboard, issues = load_storyboard(args.storyboard, catalog, article)
-    for issue in issues:
-        print(issue, file=sys.stderr)
+    for line in listed(issues):
+        print(line, file=sys.stderr)
     if not storyboard.scenes:
         print(f"{args.storyboard}: no usable scene; nothing exported", file=sys.stderr)
         return 1
@@ -287,8 +287,8 @@ def _publish(args: argparse.Namespace) -> int:
     if catalog is None:
         return 1
     storyboard, issues = load_storyboard(args.storyboard, catalog, article)
-    for issue in issues:
-        print(issue, file=sys.stderr)
+    for line in listed(issues):
+        print(line, file=sys.stderr)
     started = time.perf_counter()
     try:
         edition = publish(args.out, catalog, article, storyboard)

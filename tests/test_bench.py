@@ -153,3 +153,31 @@ def test_the_table_is_one_markdown_table_with_a_header_row():
     assert lines[0].startswith("| measurement | floor page | Map page | map / floor |")
     assert all(line.startswith("| ") and line.endswith(" |") for line in lines)
     assert len({line.count("|") for line in lines}) == 1
+
+
+def waves(*left_mb: float, errors: int = 0) -> list[dict]:
+    """Waves of 20 sessions, each leaving the server at `left_mb` once its sessions went."""
+    return [{"sessions": 20, "first": [float(i) for i in range(1, 21)], "errors": errors,
+             "no_content": 0, "deadline_s": 180.0, "rss_before": 1, "rss_after": 2,
+             "all_drawn_s": 20.0, "rss_left": int(mb * 1_000_000)} for mb in left_mb]
+
+
+def test_waves_judge_memory_growth_from_the_second_wave_on():
+    flat = report.table(synthetic(waves=waves(300, 340, 342, 345)))
+    memory = row(flat, "4 waves of 20 sessions, one after another: server memory")
+    assert memory[1] == "300.0 MB → 340.0 MB → 342.0 MB → 345.0 MB"
+    assert memory[3:] == ["no growth after wave 2 (≤ 2%)", "yes"]  # 345 ≤ 340 × 1.02
+    climbing = report.table(synthetic(waves=waves(300, 340, 360, 380)))
+    assert row(climbing, "4 waves of 20 sessions")[4] == "no"
+    per_wave = row(flat, "4 waves of 20: median")
+    assert per_wave[1] == " · ".join(["10.5 s, 0 err"] * 4) and per_wave[4] == "yes"
+    assert row(report.table(synthetic(waves=waves(300, 340, 342, errors=1))),
+               "3 waves of 20: median")[4] == "no"
+
+
+def test_too_few_waves_or_a_lost_reading_judge_nothing():
+    assert row(report.table(synthetic(waves=waves(300, 340))), "2 waves of 20 sessions")[4] == "—"
+    lost = waves(300, 340, 342)
+    lost[2]["rss_left"] = None
+    assert row(report.table(synthetic(waves=lost)), "3 waves of 20 sessions")[1].endswith("—")
+    assert "waves" not in report.table(synthetic())

@@ -47,6 +47,7 @@ from layers.briefing.session import (
     BuilderForm,
     Session,
     available_briefings,
+    builder_rows,
 )
 from layers.briefing.storyboard import (
     PassageRef,
@@ -103,6 +104,11 @@ state = st.session_state
 def act(action: Callable[..., Session], *args: object) -> None:
     """Replace the tab's Session with what `action` (a Session method) makes of it."""
     state[SESSION_KEY] = action(state[SESSION_KEY], *args)
+
+
+def go_to(key: str) -> None:
+    """The builder's "Go to scene" box: show the scene it names (1-based), builder kept open."""
+    act(Session.show, int(state[key]) - 1)
 
 
 def save_notes(at: int, key: str) -> None:
@@ -397,7 +403,15 @@ else:
 edits_builder = {"on_change": act, "args": (Session.builder_used,)}  # keeps the builder open
 with st.expander("Edit this storyboard", expanded=session.builder_open, key=BUILDER_KEY):
     st.markdown("**Scenes**")
-    for at, listed in enumerate(scenes):
+    shown = builder_rows(len(scenes), index)
+    if len(shown) < len(scenes):
+        st.caption(f"Scenes {shown.start + 1}–{shown.stop} of {len(scenes)}, around the one "
+                   "on show.")
+        st.number_input("Go to scene", min_value=1, max_value=len(scenes), value=index + 1,
+                        step=1, key=f"builder-goto-{session.revision}-{index}",
+                        on_change=go_to, args=(f"builder-goto-{session.revision}-{index}",))
+    for at in shown:
+        listed = scenes[at]
         row = st.columns([6, 1, 1, 1, 1], vertical_alignment="center")
         marker = "▶ " if at == index else ""
         when = f" · {readable_date(listed.date)}" if listed.date else ""

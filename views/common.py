@@ -30,7 +30,8 @@ from layers.data.catalog import (
 from layers.data.events import EVENTS_FILE, Event, EventsError, load_events
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
-from layers.html.styles import style_tag
+from layers.html.styles import connection_script, style_tag
+from layers.map.assets import missing_files, missing_message
 from layers.map.basemap import BASEMAP_DIR, BasemapError
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
 from layers.map.geo_layer import TEMPLATES_DIR
@@ -119,7 +120,7 @@ def shipped_catalog() -> Catalog:
 
 
 def geodata_notice() -> None:
-    """Say at the top of every page (app.py runs this) when a geodata file cannot be read,
+    """Say at the top of every page (`every_page` runs it) when a geodata file cannot be read,
     naming it: the page goes on with the layers as last read, or stops after the message when
     this server never read them, so no page shows a CatalogError's traceback."""
     loaded = _shipped(geodata_stamp())
@@ -136,6 +137,30 @@ def geodata_notice() -> None:
         f"The geodata cannot be loaded ({loaded}). Fix the file or run make geodata, then "
         "reload the page."), icon=":material/error:")
     st.stop()
+
+
+RECONNECT_KEY = "page-reconnect"
+
+
+def every_page() -> None:
+    """What app.py runs before any page: the script that makes Streamlit's connection-lost
+    dialog true of this app (no internet needed; how to restart), then the notices of broken
+    geodata and missing map libraries, so no page has to remember them."""
+    st.html(connection_script(), unsafe_allow_javascript=True)
+    # hidden; clicked by that script once a lost server is back, so the new session reads the
+    # address before the briefer's next click (which that first run would otherwise overrule)
+    st.button("Catch up with the server", key=RECONNECT_KEY)
+    geodata_notice()
+    assets_notice()
+
+
+def assets_notice() -> None:
+    """Say at the top of every page (`every_page` runs it) when the map's libraries are missing:
+    the map frame alone would stay blank without a word. Looked up on every run (a dozen
+    file checks), so the notice goes as soon as `make assets` has run."""
+    message = missing_message(missing_files(layers.VENDOR_DIR))
+    if message:
+        st.error(markup.markdown_literal(message), icon=":material/extension_off:")
 
 
 def workspace() -> tuple[Workspace | None, str | None]:

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers import ROOT
+from layers import VENDOR_DIR
 from layers.briefing.storyboard import (
     Scene,
     Storyboard,
@@ -52,7 +52,6 @@ from layers.map.labels import cached_base_labels, cached_layer_labels, highlight
 from layers.map.legend import entry_html
 from layers.map.style import BASEMAP_STYLES, halo_options, halo_style, path_options
 
-VENDOR_DIR = ROOT / "static" / "vendor"
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 _TEMPLATES = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                          undefined=StrictUndefined, keep_trailing_newline=True)
@@ -147,14 +146,23 @@ def _template_text(name: str) -> str:
     return inlinable_text(TEMPLATES_DIR / name)
 
 
+def _vendored(path: Path, vendor_dir: Path) -> str:
+    """A library file as a message names it: under static/vendor/, never the server's own
+    absolute path (the message reaches the page)."""
+    try:
+        return f"static/vendor/{path.relative_to(vendor_dir).as_posix()}"
+    except ValueError:  # outside it (a "../" in a stylesheet): the file's name alone
+        return path.name
+
+
 def _leaflet(vendor_dir: Path) -> tuple[str, str]:
     """Leaflet's JS and CSS as inlined: URLs rewritten, CSS images as data: URIs."""
     js_path, css_path = vendor_dir / LEAFLET_JS, vendor_dir / LEAFLET_CSS
     for path in (js_path, css_path):
         if not path.is_file():
             raise MissingAssets(
-                f"{path} is missing: run `make assets` first (it fetches the pinned Leaflet "
-                "into static/vendor/, which the offline HTML export inlines)"
+                f"{_vendored(path, vendor_dir)} is missing: run `make assets` first (it fetches "
+                "the pinned Leaflet into static/vendor/, which the offline HTML export inlines)"
             )
     js = _rewrite(js_path.read_text(encoding="utf-8"), _LEAFLET_JS_REWRITES, js_path)
     css = _rewrite(css_path.read_text(encoding="utf-8"), _LEAFLET_CSS_REWRITES, css_path)
@@ -162,7 +170,8 @@ def _leaflet(vendor_dir: Path) -> tuple[str, str]:
     def data_uri(match: re.Match[str]) -> str:
         image = css_path.parent / match.group(1)
         if not image.is_file():
-            raise MissingAssets(f"{image} is missing: run `make assets` first")
+            raise MissingAssets(f"{_vendored(image, vendor_dir)} is missing: run `make assets` "
+                                "first")
         encoded = base64.b64encode(image.read_bytes()).decode("ascii")
         return f"url(data:image/png;base64,{encoded})"
 
@@ -178,8 +187,9 @@ def _label_scripts(vendor_dir: Path) -> str:
     for name, local in LABEL_JS:
         path = vendor_dir / local
         if not path.is_file():
-            raise MissingAssets(f"{path} is missing: run `make assets` first (the offline HTML "
-                                "export inlines the map label libraries)")
+            raise MissingAssets(f"{_vendored(path, vendor_dir)} is missing: run `make assets` "
+                                "first (the offline HTML export inlines the map label "
+                                "libraries)")
         sources.append(_rewrite(path.read_text(encoding="utf-8"),
                                 _LABEL_JS_REWRITES.get(name, ()), path))
     sources.append(engine_source())

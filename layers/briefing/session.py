@@ -34,12 +34,13 @@ from layers.briefing.edit import (
     with_notes,
 )
 from layers.briefing.storyboard import (
+    MAX_SCENES,
     UNTITLED,
     PassageRef,
     Scene,
     Storyboard,
-    StoryboardIssue,
     date_problem,
+    listed,
     load_storyboard,
     parse_storyboard,
     storyboard_to_json,
@@ -86,6 +87,20 @@ def resolve_briefing(raw: str | None, available: Mapping[str, Path]) -> tuple[st
         return raw, None
     return DEFAULT_STEM, (f"There is no storyboard “{markup.quoted_input(raw)}”; "
                           "the default briefing is shown.")
+
+
+BUILDER_ROWS = 12
+"""Scenes the builder lists at once, around the one on show: each row is five widgets, so a
+list of every scene made each step cost as much as the storyboard is long."""
+
+
+def builder_rows(count: int, index: int, rows: int = BUILDER_ROWS) -> range:
+    """The scenes (0-based) the builder lists: all of a short storyboard; of a long one, `rows`
+    around scene `index`, kept whole at either end."""
+    if count <= rows:
+        return range(count)
+    first = min(max(index - rows // 2, 0), count - rows)
+    return range(first, first + rows)
 
 
 def parse_scene_param(raw: str | None, count: int) -> tuple[int, str | None]:
@@ -146,10 +161,6 @@ class BuilderForm:
 
 def _problems_heading(name: str) -> str:
     return f"“{name}” has problems; everything else was loaded:"
-
-
-def _lines(issues: Sequence[StoryboardIssue]) -> tuple[str, ...]:
-    return tuple(str(issue) for issue in issues)
 
 
 @dataclass(frozen=True)
@@ -214,7 +225,7 @@ class Session:
         board, issues = load_storyboard(path, catalog, article)
         return dataclasses.replace(self._use(board, 0, edited=False), stem=stem,
                                    issues_heading=_problems_heading(f"{stem}.json"),
-                                   issues=_lines(issues))
+                                   issues=listed(issues))
 
     def upload(self, name: str, data: bytes, catalog: Catalog, article: Article) -> Session:
         """Load an uploaded storyboard, or say why not and keep the current one untouched.
@@ -233,11 +244,11 @@ class Session:
                 "unchanged."))
         if not loaded.scenes:
             return dataclasses.replace(
-                self, upload_error=None, issues=_lines(issues),
+                self, upload_error=None, issues=listed(issues),
                 issues_heading=(f"“{name}” has no scene that can be shown, so your current "
                                 "storyboard is unchanged:"))
         return dataclasses.replace(self._use(loaded, 0), upload_error=None,
-                                   issues_heading=_problems_heading(name), issues=_lines(issues))
+                                   issues_heading=_problems_heading(name), issues=listed(issues))
 
     def recheck(self, catalog: Catalog, article: Article) -> Session:
         """The storyboard read again against the layers as they are now, when a feature or a
@@ -254,7 +265,7 @@ class Session:
         return dataclasses.replace(self._use(loaded, self.index),
                                    issues_heading="Some places or layers of this storyboard "
                                                   "are no longer on the map:",
-                                   issues=_lines(issues))
+                                   issues=listed(issues))
 
     # --- stepping through ---------------------------------------------------------------------
 
@@ -352,6 +363,9 @@ class Session:
             reason = date_wrong
         if not title:
             reason = NO_TITLE
+        if len(self.board.scenes) >= MAX_SCENES:
+            reason = (f"This storyboard has {MAX_SCENES} scenes, the most one can hold: delete "
+                      "one, or save this one and start another.")
         if reason or bounds is None:
             return dataclasses.replace(used, builder_error=reason), form
         scene = scene_from_view(title, bounds, form.layers, form.highlight, form.passages(),

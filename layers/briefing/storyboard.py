@@ -99,6 +99,25 @@ class StoryboardIssue:
         return f"{where} · {self.field}: {self.message}"
 
 
+MAX_SCENES = 200
+"""Scenes one storyboard may hold: a day's briefing has a dozen; a file of thousands (made by a
+script gone wrong) would make every step of the page and every handout crawl, so the first
+MAX_SCENES load and the issues say how many were left out."""
+MAX_LISTED = 50
+"""Problems listed one by one; a file with more gets a count of the rest (a storyboard with
+90,000 misspelt keys once listed 90,000 lines and took minutes to show)."""
+
+
+def listed(issues: Sequence[StoryboardIssue], limit: int = MAX_LISTED) -> tuple[str, ...]:
+    """The issues as lines for a person: the first `limit`, then how many more there are."""
+    lines = [str(issue) for issue in issues[:limit]]
+    if len(issues) > limit:
+        rest = len(issues) - limit
+        lines.append(f"… and {rest:,} more problem{'s' if rest > 1 else ''}, not listed: "
+                     "fix the ones above and load the file again to see them")
+    return tuple(lines)
+
+
 class _Issues:
     """Collects issues for one scene (or the top level) so checks need not repeat the location."""
 
@@ -142,6 +161,11 @@ def parse_storyboard(
     if not isinstance(raw_scenes, list):
         top.add("scenes", "must be a list of scene objects; no scenes loaded")
     else:
+        if len(raw_scenes) > MAX_SCENES:
+            top.add("scenes", f"lists {len(raw_scenes):,} scenes; a storyboard holds at most "
+                    f"{MAX_SCENES}, so scenes {MAX_SCENES + 1:,}–{len(raw_scenes):,} were not "
+                    "loaded (split the file into several briefings)")
+            raw_scenes = raw_scenes[:MAX_SCENES]
         for number, raw_scene in enumerate(raw_scenes, start=1):
             scene = _parse_scene(number, raw_scene, catalog, article, issues)
             if scene is not None:
@@ -333,10 +357,17 @@ def _decode(raw: str | bytes | object, top: _Issues) -> object | None:
 
 def _unknown_keys(data: dict, known: tuple[str, ...], prefix: str, what: str,
                   issues: _Issues) -> None:
-    """A misspelt key ("highlights") would otherwise vanish silently; name it instead."""
-    for key in data:
-        if key not in known:
-            issues.add(f"{prefix}{key}", f"is not {what}; ignored")
+    """A misspelt key ("highlights") would otherwise vanish silently; name it instead. Past a
+    few, one issue counts the rest (an object of thousands of keys is no misspelling)."""
+    unknown = [key for key in data if key not in known]
+    for key in unknown[:_NAMED_KEYS]:
+        issues.add(f"{prefix}{key}", f"is not {what}; ignored")
+    if len(unknown) > _NAMED_KEYS:
+        issues.add(prefix.rstrip(".") or "keys", f"{len(unknown) - _NAMED_KEYS:,} more keys "
+                   f"are not {what} either; ignored")
+
+
+_NAMED_KEYS = 10
 
 
 def _parse_scene(

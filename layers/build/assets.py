@@ -19,10 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from layers import ROOT
+from layers import ROOT, VENDOR_DIR
 from layers.build import npm
 
-VENDOR_DIR = ROOT / "static" / "vendor"
 USER = "assets"
 
 

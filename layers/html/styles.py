@@ -2,7 +2,8 @@
 
 Every class the HTML builders emit is styled there once, so a quote, a reference list or the
 speaker notes look the same on the Map, Article, Sources and Briefing pages and in the handout.
-`print_script` is its one companion for paper: it keeps the map's view when the page is printed.
+`print_script` is its one companion for paper: it keeps the map's view when the page is printed;
+`connection_script` makes Streamlit's connection-lost dialog say what is true of this app.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 STYLESHEET = Path(__file__).with_name("style.css")
 PRINT_SCRIPT = Path(__file__).with_name("templates") / "print_map.js"
 MIRROR_SCRIPT = Path(__file__).with_name("templates") / "mirror_card.js"
+CONNECTION_SCRIPT = Path(__file__).with_name("templates") / "connection.js"
+CONNECTION_STYLE = Path(__file__).with_name("templates") / "connection.css"
 
 
 @functools.cache
@@ -48,6 +51,20 @@ def mirror_card_html() -> str:
     per selection instead of twice. The copy is the sidebar card's own DOM, cloned, never HTML
     re-parsed; it follows the sidebar card as it changes (a MutationObserver)."""
     return '<div class="card-mirror"></div>' + _page_script(MIRROR_SCRIPT)
+
+
+def connection_script() -> str:
+    """A `<style>` and `<script>` for every page (`templates/connection.css` and `.js`): when
+    the server stops answering, Streamlit's dialog is made to say what is true of this app (its
+    server stopped or is restarting, no internet is needed, how to start it again) instead of
+    "Are you connected to the internet?", which sends an offline briefer looking for a network
+    they never needed; when the server is back, the script clicks the page's hidden catch-up
+    button so the new session reads the page's address before the briefer's next click. The
+    style hides that button from the first paint, before the page's stylesheet arrives."""
+    css = CONNECTION_STYLE.read_text(encoding="utf-8")
+    if "<" in css:
+        raise ValueError(f"{CONNECTION_STYLE} must hold no '<'")
+    return f"<style>{css}</style>{_page_script(CONNECTION_SCRIPT)}"
 
 
 def _page_script(path: Path) -> str:

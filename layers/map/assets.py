@@ -27,7 +27,7 @@ loudly rather than let them load from the internet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +37,8 @@ import folium
 import folium.plugins
 from branca.element import Element
 from folium.elements import JSCSSMixin
+
+from layers import VENDOR_DIR
 
 STATIC_URL = "/app/static/vendor"
 
@@ -123,6 +125,23 @@ def inlinable_text(path: Path) -> str:
 def local_paths() -> set[str]:
     """Every path under static/vendor/ the links above point at (the manifest must hold each)."""
     return {path for js, css in ASSETS.values() for _, path in (*js, *css)}
+
+
+def missing_files(vendor_dir: Path = VENDOR_DIR) -> tuple[str, ...]:
+    """The libraries the map links that are not on disk, sorted: without them the map frame is
+    blank and says nothing, so the pages say it for it (the hashes are `make assets`'s job)."""
+    return tuple(sorted(path for path in local_paths() if not (vendor_dir / path).is_file()))
+
+
+def missing_message(missing: Sequence[str]) -> str | None:
+    """What a page says when the map's libraries are missing, or None when none is."""
+    if not missing:
+        return None
+    more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+    return (f"The map's libraries are missing from static/vendor/ ({missing[0]}{more}), so the "
+            "map cannot be drawn and the offline HTML cannot be made. Run `make assets` (or "
+            "`make run`, which runs it) on this machine while it can reach the npm registry, "
+            "then reload this page. Everything else works meanwhile.")
 
 
 def _walk(element: Element) -> Iterator[Element]:

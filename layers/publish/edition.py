@@ -46,7 +46,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from layers import ROOT
+from layers import ROOT, VENDOR_DIR
 from layers.briefing.export_html import FIT_MAX_ZOOM, MissingAssets, export_html
 from layers.briefing.storyboard import Storyboard
 from layers.data.article import Article
@@ -81,7 +81,6 @@ from layers.map.state import MAX_ZOOM, MIN_ZOOM
 from layers.map.style import SELECTION
 from layers.publish.files import GENERATOR, MANIFEST, Edition
 
-VENDOR_DIR = ROOT / "static" / "vendor"
 PIN_MANIFEST = ROOT / "layers" / "build" / "packages.json"
 """Read as data (the pins), not imported: the renderers never import the build tools."""
 TEMPLATES_DIR = Path(__file__).with_name("templates")

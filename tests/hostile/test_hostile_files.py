@@ -19,9 +19,12 @@ from streamlit import config
 import layers
 import views.common
 from hostile.corpus import HUGE_NUMBER, NUMBERS, XSS
+from layers.briefing.export_html import MissingAssets, export_html
+from layers.briefing.storyboard import Storyboard
 from layers.data.article import load_article
 from layers.data.catalog import load_catalog
 from layers.html.article_view import parse_paragraph_param
+from layers.map.assets import local_paths, missing_files, missing_message
 from layers.map.basemap import BASEMAP_DIR, BasemapError, basemap_document, read_collection
 from layers.map.geo_files import write_map_files
 from tests.test_briefing_page import fresh_caches  # noqa: F401 (autouse: caches, map files)
@@ -129,3 +132,35 @@ def test_uncaught_errors_show_their_type_only():
     with (layers.ROOT / ".streamlit" / "config.toml").open("rb") as file:
         value = tomllib.load(file)["client"]["showErrorDetails"]
     assert value == config.ShowErrorDetailsConfigOptions.TYPE
+
+
+# --- the map's libraries -----------------------------------------------------------------------
+
+def test_missing_libraries_are_listed_and_none_when_make_assets_has_run(tmp_path):
+    assert missing_files(tmp_path) == tuple(sorted(local_paths()))
+    assert missing_files(layers.VENDOR_DIR) == ()  # make test runs make assets first
+    assert missing_message(()) is None
+    message = missing_message(missing_files(tmp_path))
+    assert message.startswith("The map's libraries are missing from static/vendor/ "
+                              f"({sorted(local_paths())[0]} and {len(local_paths()) - 1} more)")
+    assert "make assets" in message
+
+
+@pytest.mark.parametrize("page", ["views/map.py", "views/briefing.py", "views/article.py",
+                                  "views/workspace.py"])
+def test_every_page_says_the_libraries_are_missing_and_how_to_fetch_them(
+        page, tmp_path, monkeypatch, fixture_geodata):
+    use_geodata(monkeypatch, fixture_geodata)
+    monkeypatch.setattr(layers, "VENDOR_DIR", tmp_path / "vendor")
+    app = open_page(page)
+    (error,) = [e for e in app.error if "libraries are missing" in e.value]
+    assert "make assets" in error.value and str(tmp_path) not in error.value
+
+
+def test_the_offline_html_names_the_missing_library_without_the_servers_paths(tmp_path):
+    board = Storyboard("Empty", "", ())
+    with pytest.raises(MissingAssets) as raised:
+        export_html(board, load_catalog(), load_article(), vendor_dir=tmp_path)
+    assert str(raised.value).startswith("static/vendor/leaflet/1.9.3/leaflet.js is missing: "
+                                        "run `make assets` first")
+    assert str(tmp_path) not in str(raised.value)
