@@ -47,6 +47,7 @@ from layers.html.references import references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
 from layers.map.basemap import BASEMAP_DIR
+from layers.map.geo_files import LEGEND_CSS
 from layers.map.label_layer import engine_options, engine_source
 from layers.map.labels import cached_base_labels, cached_layer_labels, highlight_label
 from layers.map.legend import entry_html
@@ -116,7 +117,7 @@ def export_html(
         labels_js=Markup(labels_js),
         leaflet_version=LEAFLET_JS.split("/")[1],
         stylesheet=Markup(stylesheet()),
-        page_css=Markup(_template_text("handout.css")),
+        page_css=Markup(_template_text("handout.css") + inlinable_text(LEGEND_CSS)),
         page_js=Markup(_template_text("handout.js")),
         payload=Markup(payload),
     )

@@ -64,7 +64,8 @@ def connection_script() -> str:
     css = CONNECTION_STYLE.read_text(encoding="utf-8")
     if "<" in css:
         raise ValueError(f"{CONNECTION_STYLE} must hold no '<'")
-    return f"<style>{css}</style>{_page_script(CONNECTION_SCRIPT)}"
+    return (f'<span class="cbm-connection" hidden></span><style>{css}</style>'
+            f"{_page_script(CONNECTION_SCRIPT)}")
 
 
 def _page_script(path: Path) -> str:

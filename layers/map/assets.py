@@ -139,8 +139,8 @@ def missing_message(missing: Sequence[str]) -> str | None:
         return None
     more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
     return (f"The map's libraries are missing from static/vendor/ ({missing[0]}{more}), so the "
-            "map cannot be drawn and the offline HTML cannot be made. Run `make assets` (or "
-            "`make run`, which runs it) on this machine while it can reach the npm registry, "
+            "map cannot be drawn and the offline HTML cannot be made. Run “make assets” (or "
+            "“make run”, which runs it) on this machine while it can reach the npm registry, "
             "then reload this page. Everything else works meanwhile.")
 
 

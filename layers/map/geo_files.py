@@ -203,9 +203,14 @@ def documents(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Do
     return found
 
 
+LEGEND_CSS = TEMPLATES_DIR / "legend.css"
+"""The legend box's rules, shared with the offline handout (which inlines them)."""
+
+
 def frame_css() -> str:
-    """The stylesheet inside the map's frame: the library's, then the map's own."""
-    return stylesheet() + (TEMPLATES_DIR / "map.css").read_text(encoding="utf-8")
+    """The stylesheet inside the map's frame: the library's, the map's own, the legend box's."""
+    return (stylesheet() + (TEMPLATES_DIR / "map.css").read_text(encoding="utf-8")
+            + LEGEND_CSS.read_text(encoding="utf-8"))
 
 
 def served_files() -> dict[str, bytes]:

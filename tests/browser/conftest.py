@@ -123,18 +123,22 @@ def _streamlit(log_name: str, *options: str) -> Iterator[str]:
     if not (ROOT / "static" / "vendor" / "leaflet").is_dir():
         pytest.fail("static/vendor/ is missing: run `make assets` (make test does) first")
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    yield from serving(
+        [sys.executable, "-m", "streamlit", "run", "app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         # a source edit must not rerun the app under a test
+         "--server.fileWatcherType", "none", *options],
+        f"http://127.0.0.1:{port}", log_name)
+
+
+def serving(command: list[str], url: str, log_name: str) -> Iterator[str]:
+    """Run `command` (a Streamlit server) from the repository root, logging to ARTIFACTS, and
+    yield `url` once it is healthy; stopped on leaving, error or not."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / log_name
     with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             # a source edit must not rerun the app under a test
-             "--server.fileWatcherType", "none", *options],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_healthy(server, url, log_path)
             yield url

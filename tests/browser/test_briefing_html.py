@@ -79,6 +79,11 @@ def test_map_draws_layers_and_highlights_with_no_request(offline_page, briefing_
     # Scene 1 shows borders, Nagorno-Karabakh and the September 2022 points, plus four halos:
     # the interactive features alone are well over a handful of SVG paths.
     expect(page.locator(".leaflet-overlay-pane path.leaflet-interactive").nth(20)).to_be_attached()
+    # the scene's legend stands on the map, as on the dashboard's, in the words of its layers
+    legend = page.locator(".leaflet-control-container .map-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Fired on, as Armenian officials said")
+    assert page.locator(".scene:not([hidden]) .legend").is_hidden()  # not twice on screen
     assert page.evaluate("() => window.L.version") == "1.9.3"
     assert page.locator(".leaflet-control-attribution a").count() == 0
     page.wait_for_timeout(300)  # let any late request show up before counting

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from bench.browser_traffic import free_port
 from layers import ROOT
-from tests.browser.conftest import ARTIFACTS, MAP_APPEARS_MS, MAP_IFRAME, _wait_until_healthy
+from tests.browser.conftest import ARTIFACTS, MAP_APPEARS_MS, MAP_IFRAME, serving
 
 pytestmark = pytest.mark.browser
 
@@ -44,21 +43,7 @@ def plain_server(port: int, log_name: str, net_log: Path | None = None) -> Itera
                "--server.fileWatcherType", "none"]
     launcher = [sys.executable, str(NETWATCH), str(net_log)] if net_log else [
         sys.executable, "-m"]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / log_name
-    with log_path.open("w") as log:
-        server = subprocess.Popen([*launcher, *command], cwd=ROOT, stdout=log,
-                                  stderr=subprocess.STDOUT)
-        try:
-            _wait_until_healthy(server, f"http://localhost:{port}", log_path)
-            yield f"http://localhost:{port}"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    yield from serving([*launcher, *command], f"http://localhost:{port}", log_name)
 
 
 def listening_addresses(port: int) -> set[str]:

@@ -66,6 +66,29 @@
   var current = 0;
   var shown = L.layerGroup().addTo(map);
 
+  // The scene's legend on the map, as the dashboard's map has it (a box that folds): a copy
+  // of the rows the page already holds, escaped when the handout was made.
+  var legendBody = null;
+  var Legend = L.Control.extend({
+    options: {position: "bottomright"},
+    onAdd: function () {
+      var box = L.DomUtil.create("details", "map-legend");
+      box.open = true;
+      L.DomUtil.create("summary", "", box).textContent = "Legend";
+      legendBody = L.DomUtil.create("div", "map-legend-body", box);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    }
+  });
+  var legend = new Legend().addTo(map);
+  function showLegend(article) {
+    var rows = article ? article.querySelector(".legend") : null;
+    legendBody.textContent = "";
+    if (rows) { legendBody.appendChild(rows.cloneNode(true)); }
+    legend.getContainer().hidden = !rows;
+  }
+
   function show(n) {
     n = Math.max(1, Math.min(total, n));
     var scene = data.scenes[n - 1];
@@ -76,6 +99,7 @@
     });
     map.fitBounds(scene.bounds, {padding: [16, 16], maxZoom: data.fitMaxZoom, animate: false});
     scenes.forEach(function (el, i) { el.hidden = i !== n - 1; });
+    showLegend(scenes[n - 1]);
     document.getElementById("progress").textContent = n + " / " + total;
     document.getElementById("prev").disabled = n === 1;
     document.getElementById("next").disabled = n === total;
