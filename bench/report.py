@@ -203,7 +203,7 @@ def crowd_rows(sessions: int, floor: dict | None, map_: dict | None,
 
 
 GROWTH_LIMIT = 0.02
-"""Waves: the server's memory once the last wave has gone may exceed what it held once the
+"""Waves: the server's memory once any later wave has gone may exceed what it held once the
 second had by at most 2 % (the first wave fills caches and Python's arenas once, for good)."""
 
 
@@ -215,7 +215,7 @@ def wave_rows(waves: list[dict]) -> list[Row]:
     left = [wave.get("rss_left") for wave in waves]
     met = None
     if len(left) >= 3 and None not in left:
-        met = left[-1] <= left[1] * (1 + GROWTH_LIMIT)
+        met = max(left[2:]) <= left[1] * (1 + GROWTH_LIMIT)
     size = waves[0]["sessions"]
     firsts = []
     for wave in waves:

@@ -169,6 +169,8 @@ def test_waves_judge_memory_growth_from_the_second_wave_on():
     assert memory[3:] == ["no growth after wave 2 (≤ 2%)", "yes"]  # 345 ≤ 340 × 1.02
     climbing = report.table(synthetic(waves=waves(300, 340, 360, 380)))
     assert row(climbing, "4 waves of 20 sessions")[4] == "no"
+    peak = report.table(synthetic(waves=waves(300, 340, 360, 341)))  # a wave that held on
+    assert row(peak, "4 waves of 20 sessions")[4] == "no"
     per_wave = row(flat, "4 waves of 20: median")
     assert per_wave[1] == " · ".join(["10.5 s, 0 err"] * 4) and per_wave[4] == "yes"
     assert row(report.table(synthetic(waves=waves(300, 340, 342, errors=1))),

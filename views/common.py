@@ -30,7 +30,7 @@ from layers.data.catalog import (
 from layers.data.events import EVENTS_FILE, Event, EventsError, load_events
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
-from layers.html.styles import connection_script, style_tag
+from layers.html.styles import CAUGHT_UP_MARK, RECONNECT_KEY, connection_script, style_tag
 from layers.map.assets import missing_files, missing_message
 from layers.map.basemap import BASEMAP_DIR, BasemapError
 from layers.map.geo_files import GEO_DIR, GeoFiles, write_map_files
@@ -139,9 +139,6 @@ def geodata_notice() -> None:
     st.stop()
 
 
-RECONNECT_KEY = "page-reconnect"
-
-
 def every_page() -> None:
     """What app.py runs before any page: the script that makes Streamlit's connection-lost
     dialog true of this app (no internet needed; how to restart), then the notices of broken
@@ -149,7 +146,8 @@ def every_page() -> None:
     st.html(connection_script(), unsafe_allow_javascript=True)
     # hidden; clicked by that script once a lost server is back, so the new session reads the
     # address before the briefer's next click (which that first run would otherwise overrule)
-    st.button("Catch up with the server", key=RECONNECT_KEY)
+    if st.button("Catch up with the server", key=RECONNECT_KEY):
+        st.html(CAUGHT_UP_MARK)  # the script lifts its cover once this run shows it and ends
     geodata_notice()
     assets_notice()
 

@@ -365,7 +365,7 @@ class Session:
             reason = NO_TITLE
         if len(self.board.scenes) >= MAX_SCENES:
             reason = (f"This storyboard has {MAX_SCENES} scenes, the most one can hold: delete "
-                      "one, or save this one and start another.")
+                      "one first, or save this storyboard and load another.")
         if reason or bounds is None:
             return dataclasses.replace(used, builder_error=reason), form
         scene = scene_from_view(title, bounds, form.layers, form.highlight, form.passages(),

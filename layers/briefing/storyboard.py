@@ -113,8 +113,7 @@ def listed(issues: Sequence[StoryboardIssue], limit: int = MAX_LISTED) -> tuple[
     lines = [str(issue) for issue in issues[:limit]]
     if len(issues) > limit:
         rest = len(issues) - limit
-        lines.append(f"… and {rest:,} more problem{'s' if rest > 1 else ''}, not listed: "
-                     "fix the ones above and load the file again to see them")
+        lines.append(f"… and {rest:,} more problem{'s' if rest > 1 else ''}, not listed")
     return tuple(lines)
 
 
@@ -162,9 +161,11 @@ def parse_storyboard(
         top.add("scenes", "must be a list of scene objects; no scenes loaded")
     else:
         if len(raw_scenes) > MAX_SCENES:
+            left_out = (f"scene {MAX_SCENES + 1:,} was" if len(raw_scenes) == MAX_SCENES + 1
+                        else f"scenes {MAX_SCENES + 1:,}–{len(raw_scenes):,} were")
             top.add("scenes", f"lists {len(raw_scenes):,} scenes; a storyboard holds at most "
-                    f"{MAX_SCENES}, so scenes {MAX_SCENES + 1:,}–{len(raw_scenes):,} were not "
-                    "loaded (split the file into several briefings)")
+                    f"{MAX_SCENES}, so {left_out} not loaded (split the file into several "
+                    "briefings)")
             raw_scenes = raw_scenes[:MAX_SCENES]
         for number, raw_scene in enumerate(raw_scenes, start=1):
             scene = _parse_scene(number, raw_scene, catalog, article, issues)
@@ -363,8 +364,10 @@ def _unknown_keys(data: dict, known: tuple[str, ...], prefix: str, what: str,
     for key in unknown[:_NAMED_KEYS]:
         issues.add(f"{prefix}{key}", f"is not {what}; ignored")
     if len(unknown) > _NAMED_KEYS:
-        issues.add(prefix.rstrip(".") or "keys", f"{len(unknown) - _NAMED_KEYS:,} more keys "
-                   f"are not {what} either; ignored")
+        more = len(unknown) - _NAMED_KEYS
+        issues.add(prefix.rstrip(".") or "keys",
+                   f"{more:,} more key{'s are' if more > 1 else ' is'} not {what} either; "
+                   "ignored")
 
 
 _NAMED_KEYS = 10

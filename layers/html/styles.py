@@ -16,6 +16,11 @@ PRINT_SCRIPT = Path(__file__).with_name("templates") / "print_map.js"
 MIRROR_SCRIPT = Path(__file__).with_name("templates") / "mirror_card.js"
 CONNECTION_SCRIPT = Path(__file__).with_name("templates") / "connection.js"
 CONNECTION_STYLE = Path(__file__).with_name("templates") / "connection.css"
+RECONNECT_KEY = "page-reconnect"
+"""The hidden catch-up button's key: connection.js and connection.css find it as
+`.st-key-page-reconnect` (a test holds the three to one name)."""
+CAUGHT_UP_MARK = '<span class="cbm-caught-up" hidden></span>'
+"""What the catch-up run shows so that connection.js knows that run has begun."""
 
 
 @functools.cache
@@ -53,6 +58,7 @@ def mirror_card_html() -> str:
     return '<div class="card-mirror"></div>' + _page_script(MIRROR_SCRIPT)
 
 
+@functools.cache
 def connection_script() -> str:
     """A `<style>` and `<script>` for every page (`templates/connection.css` and `.js`): when
     the server stops answering, Streamlit's dialog is made to say what is true of this app (its

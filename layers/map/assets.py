@@ -137,11 +137,13 @@ def missing_message(missing: Sequence[str]) -> str | None:
     """What a page says when the map's libraries are missing, or None when none is."""
     if not missing:
         return None
-    more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-    return (f"The map's libraries are missing from static/vendor/ ({missing[0]}{more}), so the "
-            "map cannot be drawn and the offline HTML cannot be made. Run “make assets” (or "
-            "“make run”, which runs it) on this machine while it can reach the npm registry, "
-            "then reload this page. Everything else works meanwhile.")
+    what = (f"The map's library static/vendor/{missing[0]} is missing" if len(missing) == 1
+            else f"The map's libraries are missing from static/vendor/ ({missing[0]} and "
+                 f"{len(missing) - 1} more)")
+    return (f"{what}, so the map cannot be drawn and the offline HTML cannot be made. Stop "
+            "the server and run “make run” (it runs “make assets”, which fetches the pinned "
+            "libraries from the npm registry, or from .cache/npm when they were fetched "
+            "before), then reload this page. Everything else works meanwhile.")
 
 
 def _walk(element: Element) -> Iterator[Element]:

@@ -43,7 +43,9 @@ def plain_server(port: int, log_name: str, net_log: Path | None = None) -> Itera
                "--server.fileWatcherType", "none"]
     launcher = [sys.executable, str(NETWATCH), str(net_log)] if net_log else [
         sys.executable, "-m"]
-    yield from serving([*launcher, *command], f"http://localhost:{port}", log_name)
+    # 127.0.0.1, not "localhost": on any other name than "localhost" Streamlit's dialog asks
+    # "Are you connected to the internet?", the guess this module checks is never shown
+    yield from serving([*launcher, *command], f"http://127.0.0.1:{port}", log_name)
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -92,6 +94,7 @@ def test_a_stopped_server_is_said_truly_and_the_first_click_after_its_return_wor
     with plain_server(port, "streamlit-after.log"):
         expect(dialog).to_be_hidden(timeout=BACK_MS)
         # the page catches up with the new server (covered, so no click is lost meanwhile)
+        page.wait_for_function("() => window.__cbmCatchUps === 1", timeout=BACK_MS)
         expect(page.get_by_role("status").filter(has_text="catching up")).to_be_hidden(
             timeout=BACK_MS)
         expect(shapes).to_have_count(before)  # what was on the map before is on it still

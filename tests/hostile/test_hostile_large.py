@@ -61,9 +61,19 @@ def test_a_long_list_of_problems_is_cut_with_a_count_of_the_rest(catalog, articl
                                  article)
     lines = listed(issues)
     assert len(issues) == 500 and len(lines) == MAX_LISTED + 1
-    assert lines[-1] == ("… and 450 more problems, not listed: fix the ones above and load the "
-                         "file again to see them")
+    assert lines[-1] == "… and 450 more problems, not listed"
     assert listed(issues[:MAX_LISTED]) == tuple(str(issue) for issue in issues[:MAX_LISTED])
+
+
+def test_one_more_key_and_one_scene_too_many_are_said_in_the_singular(catalog, article,
+                                                                     one_scene):
+    keys = {f"key{n}": n for n in range(11)}
+    raw = json.dumps({"title": "Keys", **keys, "scenes": [one_scene] * 201})
+    _, issues = parse_storyboard(raw, catalog, article)
+    lines = [str(issue) for issue in issues]
+    assert "Storyboard · keys: 1 more key is not a storyboard field either; ignored" in lines
+    assert ("Storyboard · scenes: lists 201 scenes; a storyboard holds at most 200, so scene "
+            "201 was not loaded (split the file into several briefings)") in lines
 
 
 def test_ten_thousand_scenes_load_the_first_two_hundred_and_say_so(catalog, article,
@@ -84,7 +94,7 @@ def test_a_full_storyboard_takes_no_more_scenes(catalog, article, one_scene):
     after, kept = session.add_scene(form, catalog)
     assert len(after.board.scenes) == MAX_SCENES and kept == form
     assert after.builder_error == ("This storyboard has 200 scenes, the most one can hold: "
-                                   "delete one, or save this one and start another.")
+                                   "delete one first, or save this storyboard and load another.")
     shorter, _ = Session(parse_storyboard(many_scenes(one_scene, 3), catalog, article)[0]) \
         .add_scene(form, catalog)
     assert len(shorter.board.scenes) == 4 and shorter.builder_error is None

@@ -73,7 +73,7 @@
     options: {position: "bottomright"},
     onAdd: function () {
       var box = L.DomUtil.create("details", "map-legend");
-      box.open = true;
+      box.open = !window.matchMedia("(max-width: 640px)").matches;  // folded on a phone
       L.DomUtil.create("summary", "", box).textContent = "Legend";
       legendBody = L.DomUtil.create("div", "map-legend-body", box);
       L.DomEvent.disableClickPropagation(box);

@@ -5,7 +5,7 @@
 //
 // When the server is back (often a new one, with no memory of this tab), the page clicks its
 // hidden catch-up button (RECONNECT, drawn by views/common.every_page) and covers itself with
-// a short "catching up" notice until that run is over: the new session's first run reads the
+// a short "catching up" notice until that run has shown its mark and ended: the new session's first run reads the
 // address, which holds what the page shows, so the briefer's next click is a change to it.
 // Without this the next click was that first run, and the address it read overruled the
 // click: a layer switched on stayed off, with no word why.
@@ -15,12 +15,13 @@
 (function () {
   if (window.__cbmConnectionWatch) { return; }
   window.__cbmConnectionWatch = true;
-  var SAY = "The dashboard's server is not answering: it was stopped or is restarting. " +
-    "No internet is needed. This page reconnects by itself as soon as the server is back " +
-    "(your place on the page is kept); if it does not within a minute, start the server " +
-    "again (make run) and reload this page.";
+  var SAY = "The dashboard's server is not answering: it may have stopped or be restarting, " +
+    "or this device may have lost its network to it. No internet is needed. This page " +
+    "reconnects by itself as soon as the server answers again. If the server was restarted, " +
+    "changes not saved to a file are gone; whoever runs it can start it again with make run.";
   var GUESSES = ["Are you connected to the internet?", "Is Streamlit still running?"];
   var RECONNECT = ".st-key-page-reconnect button";
+  var CAUGHT_UP = ".cbm-caught-up";
   var CATCH_UP_MS = 30000;  // never cover the page longer than this
   var wasConnected = false;
   var lost = false;
@@ -40,24 +41,31 @@
 
   function app() { return document.querySelector("[data-test-connection-state]"); }
 
+  // The catch-up run shows its mark (CAUGHT_UP, drawn by every_page when the button was
+  // clicked) early on; the cover goes once the mark is there and the script is no longer
+  // busy, or after CATCH_UP_MS whatever happens. Keys are held while it is up, like clicks.
   function catchUp() {
+    window.__cbmCatchUps = (window.__cbmCatchUps || 0) + 1;
     var cover = document.createElement("div");
     cover.className = "cbm-catching-up";
     cover.setAttribute("role", "status");
     cover.textContent = "The server is back: catching up with this page…";
     document.body.appendChild(cover);
+    function hold(event) { event.stopImmediatePropagation(); event.preventDefault(); }
+    window.addEventListener("keydown", hold, true);
     var started = Date.now();
-    var ran = false;
+    var stale = document.querySelector(CAUGHT_UP);  // a mark left by an earlier catch-up
     var button = document.querySelector(RECONNECT);
     if (button) { button.click(); }
     var timer = setInterval(function () {
       var root = app();
       var state = root ? root.getAttribute("data-test-script-state") : "";
-      if (state === "running" || state === "rerunRequested") { ran = true; }
-      // a run too quick to be seen between two looks is over once 1.5 s have passed
-      var done = state === "notRunning" && (ran || Date.now() - started > 1500);
+      var busy = state === "running" || state === "rerunRequested";
+      var mark = document.querySelector(CAUGHT_UP);
+      var done = mark !== null && mark !== stale && !busy;
       if (done || !button || Date.now() - started > CATCH_UP_MS) {
         clearInterval(timer);
+        window.removeEventListener("keydown", hold, true);
         cover.remove();
       }
     }, 100);
@@ -90,4 +98,5 @@
     });
   }).observe(document.body, {childList: true, subtree: true, characterData: true,
                              attributes: true, attributeFilter: ["data-test-connection-state"]});
+  watchConnection();  // connected already: a loss before the next change is still seen
 })();
