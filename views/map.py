@@ -10,11 +10,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from layers.briefing.picture import view_png
-from layers.data.catalog import USER_GROUP, bounds_around, is_user_layer
+from layers.data.catalog import USER_GROUP, Layer, bounds_around, is_user_layer
 from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
 from layers.html.markup import markdown_literal, quoted_input
-from layers.html.styles import mirror_card_html, print_script
+from layers.html.styles import (
+    MAP_REDRAW_KEY,
+    layer_switch_script,
+    mirror_card_html,
+    print_script,
+)
 from layers.map.basemap import online_basemaps
 from layers.map.draw import DRAWING_RETURNS
 from layers.map.layer import clicked_feature_id
@@ -35,7 +40,7 @@ from layers.map.mapview import (
     view_box,
     view_of,
 )
-from layers.map.state import ViewState, parse_view, view_params
+from layers.map.state import ViewState, layer_key, layers_param, parse_view, view_params
 from layers.workspace.store import DRAWN_BY_USER
 from views import timeline
 from views.common import (
@@ -82,7 +87,7 @@ if "view_loaded" not in st.session_state:
         cat.feature(initial.feature).geometry if initial.feature else None, opening,
     )
     for layer_id in layer_ids:
-        st.session_state[f"layer:{layer_id}"] = layer_id in initial.layers
+        st.session_state[layer_key(layer_id)] = layer_id in initial.layers
     st.session_state.known_layers = set(layer_ids)
     st.session_state[DRAW_KEY] = initial.draw
 
@@ -90,7 +95,7 @@ if "view_loaded" not in st.session_state:
 # new since this session began comes on as its registry says, and a selected feature that is
 # gone (deleted on the My layers page) closes, saying so
 for layer_id in set(layer_ids) - st.session_state.known_layers:
-    st.session_state[f"layer:{layer_id}"] = cat.layer(layer_id).visible
+    st.session_state[layer_key(layer_id)] = cat.layer(layer_id).visible
 st.session_state.known_layers = set(layer_ids)
 if st.session_state.selected is not None and st.session_state.selected not in feature_ids:
     st.session_state.notices = [*st.session_state.notices,
@@ -117,7 +122,7 @@ def select_event(event_id: str | None) -> None:
     st.session_state.selected = None
     places = [cat.feature(ident) for ident in event.places]
     for place in places:
-        st.session_state[f"layer:{place.layer.id}"] = True
+        st.session_state[layer_key(place.layer.id)] = True
     focus = event_focus(places)
     if focus:
         st.session_state.camera = fresh_camera(
@@ -135,6 +140,11 @@ def current_camera() -> Camera:
     return st.session_state.camera or opening
 
 
+def visible_layers() -> tuple[str, ...]:
+    """The layers switched on, in registry order, as their checkboxes stand now."""
+    return tuple(lid for lid in layer_ids if st.session_state.get(layer_key(lid)))
+
+
 def fit_to(layer_id: str) -> None:
     st.session_state.fit_offer = None
     st.session_state.camera = fresh_camera(
@@ -142,21 +152,36 @@ def fit_to(layer_id: str) -> None:
         st.session_state.camera)
 
 
-def offer_to_fit(visible: tuple[str, ...]) -> None:
-    """A layer just switched on that lies mostly outside the view gets a button that fits it, so
-    a route no longer runs off the map unnoticed."""
-    before = st.session_state.get("visible_before", visible)
-    st.session_state.visible_before = visible
-    for layer_id in (lid for lid in visible if lid not in before):
-        layer = cat.layer(layer_id)
-        if len(layer.features) and mostly_outside(bounds_around(layer.features.geometry),
-                                                  view_box(current_camera())):
-            st.session_state.fit_offer = layer_id
-    offer = st.session_state.get("fit_offer")
-    if offer is not None and offer in visible:
-        st.button(markdown_literal(f"Show all of {cat.layer(offer).title}"), key="fit-layer",
-                  on_click=fit_to, args=(offer,), icon=":material/zoom_out_map:",
-                  help="It reaches beyond the map's view: fit the map to it.")
+def offer_to_fit(layer: Layer, on: bool) -> None:
+    """A layer just switched on that lies mostly outside the view gets a button, under its
+    checkbox, that fits it, so a route no longer runs off the map unnoticed."""
+    was_on = st.session_state.setdefault("was_on", {})
+    if on and not was_on.get(layer.id, on) and len(layer.features) and mostly_outside(
+            bounds_around(layer.features.geometry), view_box(current_camera())):
+        st.session_state.fit_offer = layer.id
+    was_on[layer.id] = on
+    if on and st.session_state.get("fit_offer") == layer.id and st.button(
+            markdown_literal(f"Show all of {layer.title}"), key=f"fit-layer:{layer.id}",
+            icon=":material/zoom_out_map:",
+            help="It reaches beyond the map's view: fit the map to it."):
+        fit_to(layer.id)
+        st.rerun()  # the whole page: the button sits in its layer's fragment, the map does not
+
+
+@st.fragment
+def layer_switch(layer_id: str) -> None:
+    """One layer's checkbox, and the offer to fit the layer when it was just switched on.
+
+    A fragment of its own: a click reruns only this (one checkbox, not the page, nor even the
+    sidebar's other checkboxes, each a message the page then draws), while the page's script
+    (`layer_switch_script`) switches the layer on the map in the browser at once; the
+    address's `layers` is written here. The map's own arguments then lag until the next full
+    rerun, which draws the same layers from this session's checkboxes.
+    """
+    layer = cat.layer(layer_id)  # a title is text, not Markdown: a briefer's may hold anything
+    st.checkbox(markdown_literal(layer.title), key=layer_key(layer.id))
+    offer_to_fit(layer, bool(st.session_state.get(layer_key(layer.id))))
+    sync_query_params(layers_param(visible_layers(), default_layers), owned=("layers",))
 
 
 def keep_view() -> None:
@@ -168,7 +193,7 @@ def keep_view() -> None:
 def kept(layer_id: str, feature_id: str) -> None:
     """A drawing kept in My layers: its layer on, and its card open (with no fly-to: the map is
     already there)."""
-    st.session_state[f"layer:{layer_id}"] = True
+    st.session_state[layer_key(layer_id)] = True
     st.session_state.selected = feature_id
     st.session_state.event = None
     st.session_state.camera = current_camera()
@@ -178,24 +203,25 @@ PICTURE_KEY = "view-picture"
 PICTURE_PX = (1600, 900)
 
 
-def make_picture(visible: tuple[str, ...], selected: str | None,
-                 day: datetime.date | None) -> None:
+def make_picture(selected: str | None, day: datetime.date | None) -> None:
     """Draw the view as it is now (this click's run carries the address the map keeps up to
-    date as it moves) into a PNG, on the server, from the same data as the PDF handout."""
+    date as it moves, and the checkboxes as they stand, which the toggles' fragment may have
+    changed since this button was drawn) into a PNG, on the server, from the same data as the
+    PDF handout."""
     bounds = view_box(current_camera(), *PICTURE_PX)
     try:
-        st.session_state[PICTURE_KEY] = view_png(cat, visible, selected, bounds, day, PICTURE_PX)
+        st.session_state[PICTURE_KEY] = view_png(cat, visible_layers(), selected, bounds, day,
+                                                  PICTURE_PX)
     except ValueError as error:
         st.session_state[PICTURE_KEY] = None
         st.session_state.picture_problem = f"No picture could be made: {error}"
 
 
-def picture_of_view(visible: tuple[str, ...], selected: str | None,
-                    day: datetime.date | None) -> None:
+def picture_of_view(selected: str | None, day: datetime.date | None) -> None:
     """A picture of the view (layers, selection, frame, labels, legend, credit) as a PNG for a
     slide or a report: made on a click, then offered for download."""
     st.button("Make a picture of this view", key="make-picture", icon=":material/image:",
-              on_click=make_picture, args=(visible, selected, day),
+              on_click=make_picture, args=(selected, day),
               help=f"A {PICTURE_PX[0]}×{PICTURE_PX[1]} PNG drawn on the server from the same "
                    "data as the handouts: the layers on, the selection, the labels, the legend "
                    "and the credit; no internet needed.")
@@ -254,20 +280,19 @@ with st.sidebar:
     day = timeline.map_day()
 
     st.subheader("Layers")
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Layer]] = {}
     for layer in cat.layers:
         groups.setdefault(layer.group, []).append(layer)
     for group, members in groups.items():
         st.caption(markdown_literal(group))
-        for layer in members:  # a title is text, not Markdown: a briefer's may hold anything
-            st.checkbox(markdown_literal(layer.title), key=f"layer:{layer.id}")
+        for layer in members:
+            layer_switch(layer.id)
     if USER_GROUP not in groups:
         st.caption(USER_GROUP)
+    visible = visible_layers()
     draw_toggle(keep_view)
     st.page_link("views/workspace.py", label="Add a file, edit, export",
                  icon=":material/upload_file:")
-    visible = tuple(lid for lid in layer_ids if st.session_state.get(f"layer:{lid}"))
-    offer_to_fit(visible)
 
     tiles_by_name = {tiles.name: tiles for tiles in online_basemaps()}
     background = st.radio(
@@ -280,7 +305,7 @@ with st.sidebar:
 
     st.caption("Copy the address bar to share this exact view: it always holds the layers, "
                "the selected feature, the centre and the zoom.")
-    picture_of_view(visible, selected, day)
+    picture_of_view(selected, day)
 
 
 # --- the map -------------------------------------------------------------------------------------
@@ -296,7 +321,7 @@ outlined = [selected] if selected is not None else [
 for ident in outlined:
     chosen = cat.feature(ident)
     groups_to_add.append(selection_group(ident, chosen.layer.id, chosen.geometry, geo, day))
-groups_to_add.append(legend_group(visible, bool(outlined), geo, day))
+groups_to_add.append(legend_group(visible, bool(outlined), geo, day, switchable=cat.layers))
 
 camera = st.session_state.camera
 with st.container(key="page-title"):  # one line, so the map below keeps the window's height
@@ -332,6 +357,9 @@ if card is not None:
 timeline.timeline_strip(timeline.shown_events(all_events), select_event,
                         opened=event is not None or day is not None)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
+st.html(layer_switch_script(), unsafe_allow_javascript=True)  # a checkbox draws its layer at once
+# what layer_switch.js clicks when the map cannot switch a layer itself: a full rerun
+st.button("Redraw the map", key=MAP_REDRAW_KEY)
 st.caption(
     "The fighting of 12–14 September 2022, the corridors at stake, and who says what. Click a "
     "feature, or find a place in the sidebar, to read what the article says."

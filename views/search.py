@@ -16,6 +16,7 @@ from st_keyup import st_keyup
 
 from layers.data.catalog import Catalog, shown_name
 from layers.html.markup import markdown_literal
+from layers.map.state import layer_key
 
 QUERY_KEY = "place-search"
 CHOSEN_KEY = "place-search-chosen"
@@ -23,11 +24,6 @@ NOTICE_KEY = "place-search-notice"
 MAX_HITS = 8
 DEBOUNCE_MS = 150
 LAYER_OFF = "layer off"
-
-
-def layer_key(layer_id: str) -> str:
-    """The session-state key of a layer's sidebar checkbox."""
-    return f"layer:{layer_id}"
 
 
 def result_label(cat: Catalog, feature_id: str) -> str:

@@ -19,6 +19,11 @@ CONNECTION_STYLE = Path(__file__).with_name("templates") / "connection.css"
 RECONNECT_KEY = "page-reconnect"
 """The hidden catch-up button's key: connection.js and connection.css find it as
 `.st-key-page-reconnect` (a test holds the three to one name)."""
+LAYER_SWITCH_SCRIPT = Path(__file__).with_name("templates") / "layer_switch.js"
+LAYER_SWITCH_STYLE = Path(__file__).with_name("templates") / "layer_switch.css"
+MAP_REDRAW_KEY = "map-redraw"
+"""The Map page's hidden redraw button: layer_switch.js and layer_switch.css find it as
+`.st-key-map-redraw`."""
 CAUGHT_UP_MARK = '<span class="cbm-caught-up" hidden></span>'
 """What the catch-up run shows so that connection.js knows that run has begun."""
 
@@ -67,11 +72,25 @@ def connection_script() -> str:
     they never needed; when the server is back, the script clicks the page's hidden catch-up
     button so the new session reads the page's address before the briefer's next click. The
     style hides that button from the first paint, before the page's stylesheet arrives."""
-    css = CONNECTION_STYLE.read_text(encoding="utf-8")
-    if "<" in css:
-        raise ValueError(f"{CONNECTION_STYLE} must hold no '<'")
-    return (f'<span class="cbm-connection" hidden></span><style>{css}</style>'
+    return (f'<span class="cbm-connection" hidden></span>{_style(CONNECTION_STYLE)}'
             f"{_page_script(CONNECTION_SCRIPT)}")
+
+
+@functools.cache
+def layer_switch_script() -> str:
+    """A `<style>` and `<script>` for the Map page (`templates/layer_switch.js` and `.css`): a
+    layer's checkbox switches the layer on the map in the browser at the click, and the
+    checkbox's rerun is only the sidebar's; when the map cannot (not drawn yet), the script
+    clicks the hidden redraw button for a full rerun instead."""
+    return (f'<span class="cbm-layer-switch" hidden></span>{_style(LAYER_SWITCH_STYLE)}'
+            f"{_page_script(LAYER_SWITCH_SCRIPT)}")
+
+
+def _style(path: Path) -> str:
+    css = path.read_text(encoding="utf-8")
+    if "<" in css:
+        raise ValueError(f"{path} must hold no '<'")
+    return f"<style>{css}</style>"
 
 
 def _page_script(path: Path) -> str:

@@ -33,7 +33,7 @@ from layers.map.layer import (
     SELECTION_PANE,
     feature_group,
 )
-from layers.map.state import MAX_ZOOM, MIN_ZOOM
+from layers.map.state import MAX_ZOOM, MIN_ZOOM, key_class, layer_key
 from layers.map.style import SELECTION, selection_outline
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
@@ -268,14 +268,34 @@ def base_map(
     return fmap
 
 
+class LayerSwitches(ValueMacro):
+    """The layers a page's checkboxes switch in the browser (geo_loader.js `sync`): each one's
+    checkbox container, file as of the rerun's day, and whether it is on."""
+
+    _template = template("layer_switches.js")
+
+    def __init__(self, legend_url: str, selection: bool, layers: list[dict[str, object]]) -> None:
+        super().__init__()
+        self.legend_url = legend_url
+        self.selection = selection
+        self.layers = layers
+
+
 def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles,
-                 day: datetime.date | None = None) -> folium.FeatureGroup:
+                 day: datetime.date | None = None,
+                 switchable: Iterable[Layer] = ()) -> folium.FeatureGroup:
     """This rerun's legend for the map's legend box (the visible layers' rows as they stood on
     `day`, in the order given, and the selection's row when there is one), as a group the
-    component adds."""
+    component adds. The `switchable` layers (the Map page's, in registry order) can then be
+    switched in the browser at a checkbox's click, joining this group."""
+    visible = list(visible)
     group = folium.FeatureGroup(name="Legend", control=False)
     LegendContent(geo.url(LEGEND), [geo.url(lid, day) for lid in visible],
                   selection).add_to(group)
+    switches = [{"key": key_class(layer_key(layer.id)), "url": geo.url(layer.id, day),
+                 "on": layer.id in visible} for layer in switchable]
+    if switches:
+        LayerSwitches(geo.url(LEGEND), selection, switches).add_to(group)
     return group
 
 

@@ -25,6 +25,23 @@ _ZOOM = re.compile(r"[0-9]{1,2}(\.(?:25|5|75?))?")
 """A zoom in the map's quarter steps (`layers.map.mapview.ZOOM_SNAP`): 7, 7.25, 7.5, 7.75."""
 
 
+def layer_key(layer_id: str) -> str:
+    """The session-state key of a layer's checkbox on the Map page."""
+    return f"layer:{layer_id}"
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the container of the widget with this key (its frontend
+    trims the key and turns every character outside [a-zA-Z0-9_-] into "-"), by which a page
+    script finds that widget."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def layers_param(layers: tuple[str, ...], default_layers: tuple[str, ...]) -> dict[str, str]:
+    """The `layers` parameter for these layers: none when they are the default ones."""
+    return {} if layers == default_layers else {"layers": ",".join(layers)}
+
+
 @dataclass(frozen=True)
 class ViewState:
     """What the Map page shows. `None` centre/zoom means the default frame."""
@@ -162,8 +179,7 @@ def view_params(
     params: dict[str, str] = {}
     if state.feature:
         params["feature"] = state.feature
-    if state.layers != default_layers:
-        params["layers"] = ",".join(state.layers)
+    params.update(layers_param(state.layers, default_layers))
     if state.center is not None:
         params["center"] = f"{state.center[0]:.4f},{state.center[1]:.4f}"
     if state.zoom is not None:

@@ -98,6 +98,50 @@ def test_a_layer_toggle_hides_and_shows_it_without_moving_or_rebuilding_the_map(
     assert view.frame.evaluate("() => window.__sameDocument === true")
 
 
+def switch(page: Page, title: str) -> None:
+    """Click a layer's checkbox by its label, as a user does."""
+    page.locator("[data-testid=stSidebar] label").filter(has_text=title).first.click()
+
+
+def test_a_layer_switched_on_is_drawn_in_the_browser_and_its_features_answer_clicks(
+    open_map, page, geo_layers, quoted_point
+):
+    """A checkbox's click draws its layer at once from the file the page already holds: the
+    component is not sent the map again (its groups are the same objects), only the sidebar's
+    checkbox reruns; the legend gains the layer's rows, the address its id, and a click on one
+    of its points opens that point's card, as after a full rerun."""
+    view = open_map("/")
+    expect(view.shapes()).to_have_count(default_shape_count(geo_layers))
+    view.frame.evaluate("() => { window.feature_group.forEach(g => { g.__before = true; }); }")
+    quoted = geo_layers[QUOTED_LAYER]
+    words = load_catalog().layer(QUOTED_LAYER).legend_entries()[0].label
+    legend = view.inside.locator(".map-legend")
+    expect(legend).not_to_contain_text(words)
+
+    switch(page, quoted.title)
+    expect(view.shapes()).to_have_count(with_quoted_layer(geo_layers)[1])
+    expect(legend).to_contain_text(words)
+    expect(page).to_have_url(re.compile(rf"layers=[^&]*{QUOTED_LAYER}"))
+    page.wait_for_function("() => window.__cbmLayerSwitches === 1")
+    assert view.frame.evaluate("() => window.feature_group.every(g => g.__before === true)"), \
+        "the map's groups were sent again: the switch was a full rerun"
+
+    view.click_at(quoted_point.lat, quoted_point.lon)
+    expect(card(page, quoted_point.id)).to_be_visible(timeout=CARD_APPEARS_MS)
+    expect(view.shapes()).to_have_count(with_quoted_layer(geo_layers)[1])
+
+
+def test_a_map_that_cannot_switch_a_layer_itself_is_redrawn_by_the_server(open_map, page,
+                                                                          geo_layers):
+    """Should the map not know a checkbox (a layer added since it was drawn, a map not drawn
+    yet), the page asks for a full rerun instead: the map never stays behind its checkboxes."""
+    view = open_map("/")
+    expect(view.shapes()).to_have_count(default_shape_count(geo_layers))
+    view.frame.evaluate("() => { window.cbmGeo.sync = () => false; }")
+    switch(page, geo_layers[QUOTED_LAYER].title)
+    expect(view.shapes()).to_have_count(with_quoted_layer(geo_layers)[1])
+
+
 def test_clicking_a_point_opens_its_card_with_the_article_passage_and_citations(
     open_map, page, geo_layers, quoted_point
 ):

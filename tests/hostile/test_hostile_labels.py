@@ -70,7 +70,7 @@ def test_the_fit_button_names_a_layer_as_text(poisoned_geodata):
     at = open_page("views/map.py")
     at.session_state["fit_offer"] = "september-2022"
     at.sidebar.checkbox(key="layer:september-2022").check().run()
-    (fit,) = [b for b in at.button if b.key == "fit-layer"]
+    (fit,) = [b for b in at.button if b.key == "fit-layer:september-2022"]
     assert fit.label == markdown_literal(f"Show all of {MARKDOWN_IMAGE}")
 
 

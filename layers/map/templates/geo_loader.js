@@ -3,14 +3,20 @@
 // MapScripts); geo_loader_attach.js starts one loader per map (GeoLoader). A layer's group asks
 // for its file with cbmGeo.attach on every rerun that shows it; the file is fetched once per page
 // and the drawn Leaflet layer kept, with the labels the file carries (labels.js), so a toggle
-// moves an existing layer instead of sending or parsing its geometry again. Holds no closing tag.
+// moves an existing layer instead of sending or parsing its geometry again.
+// On the Map page a layer's checkbox also switches it here at once (cbmGeo.sync, called by the
+// page's layers/html/templates/layer_switch.js), from the rerun's list of layers and their files
+// (cbmGeo.switches, layer_switches.js): the checkbox's own rerun is then only the sidebar's, and
+// the next full rerun draws the same layers from the server's side. Holds no closing tag.
 window.CbmGeo = window.CbmGeo || (function () {
     "use strict";
 
     function create(map) {
         var documents = {};
         var drawn = {};
+        var wanted = {};  // url: the group that is to hold its layers now (null: none)
         var notice = null;
+        var board = null;  // this rerun's switchable layers (switches)
 
         function tell(message) {
             if (!notice) {
@@ -46,7 +52,9 @@ window.CbmGeo = window.CbmGeo || (function () {
         }
 
         function attach(group, url) {
+            wanted[url] = group;
             load(url).then(function (doc) {
+                if (wanted[url] !== group) { return; }  // switched off or moved meanwhile
                 var entry = drawn[url] || (drawn[url] = {layers: build(doc), group: null});
                 entry.layers.forEach(function (layer) {
                     // the previous rerun's group is already off the map: take the layer from it
@@ -55,6 +63,74 @@ window.CbmGeo = window.CbmGeo || (function () {
                 });
                 entry.group = group;
             });
+        }
+
+        function detach(url) {
+            wanted[url] = null;
+            var entry = drawn[url];
+            if (entry && entry.group) {
+                entry.layers.forEach(function (layer) { entry.group.removeLayer(layer); });
+                entry.group = null;
+            }
+        }
+
+        // What the rerun drew: the group its switched-on layers join (one the component adds,
+        // so their clicks reach it), the legend file, whether a feature is selected, and every
+        // layer in registry order as {key, url, on}; `key` names its checkbox's container.
+        function switches(group, legendUrl, selection, layers) {
+            board = {group: group, legend: legendUrl, selection: selection, layers: layers};
+            // the layers that are off, fetched and built while the page is idle, so a first
+            // switch draws at once like a later one
+            var idle = window.requestIdleCallback || function (then) { setTimeout(then, 200); };
+            layers.forEach(function (layer) {
+                if (layer.on || drawn[layer.url]) { return; }
+                idle(function () {
+                    load(layer.url).then(function (doc) {
+                        if (!drawn[layer.url]) { drawn[layer.url] = {layers: build(doc), group: null}; }
+                    });
+                });
+            });
+        }
+
+        // Later layers draw on top: after one is switched on, those after it come up again.
+        function restack(from) {
+            board.layers.slice(from + 1).forEach(function (layer) {
+                var entry = drawn[layer.url];
+                if (!layer.on || !entry || !entry.group) { return; }
+                entry.layers.forEach(function (drawnLayer) {
+                    if (drawnLayer.bringToFront) { drawnLayer.bringToFront(); }
+                });
+            });
+        }
+
+        // The page's layer checkboxes as they stand ({key: checked}): draw or remove each layer
+        // whose checkbox differs from the map, and show the legend of what is on. False when
+        // this map cannot (not drawn, or a checkbox it does not know), so the page asks the
+        // server for the whole map instead.
+        function sync(states) {
+            if (!board) { return false; }
+            var known = board.layers.map(function (layer) { return layer.key; });
+            if (Object.keys(states).some(function (key) { return known.indexOf(key) === -1; })) {
+                return false;
+            }
+            var changed = false;
+            board.layers.forEach(function (layer, index) {
+                if (!(layer.key in states) || states[layer.key] === layer.on) { return; }
+                layer.on = states[layer.key];
+                changed = true;
+                if (layer.on) {
+                    attach(board.group, layer.url);
+                    load(layer.url).then(function () { restack(index); });
+                } else {
+                    detach(layer.url);
+                }
+            });
+            if (changed) {
+                window.cbmShowLegend(board.legend, board.layers.filter(function (each) {
+                    return each.on;
+                }).map(function (each) { return each.url; }), board.selection);
+            }
+            return true;
         }
 
         function halo(group, url, id, options, radius, pane) {
@@ -67,7 +143,8 @@ window.CbmGeo = window.CbmGeo || (function () {
             });
         }
 
-        return {load: load, attach: attach, halo: halo};
+        return {load: load, attach: attach, detach: detach, switches: switches,
+                sync: sync, halo: halo};
     }
 
     return {create: create};
