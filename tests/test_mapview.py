@@ -12,6 +12,7 @@ from layers.data.catalog import Layer, Style, bounds_around
 from layers.map.assets import _walk, localize
 from layers.map.geo_files import (
     BASEMAP,
+    LEGEND,
     GeoFiles,
     layer_document,
     serialise,
@@ -20,11 +21,13 @@ from layers.map.geo_files import (
 )
 from layers.map.geo_layer import draw_source
 from layers.map.layer import feature_group
+from layers.map.legend import legend_parts
 from layers.map.mapview import (
     base_map,
     fresh_camera,
     initial_camera,
     layer_groups,
+    legend_group,
     selection_group,
     view_of,
     zoom_for_bounds,
@@ -182,3 +185,27 @@ def test_a_layer_mostly_off_the_view_is_offered_a_fit():
     assert caucasus[0] < 45 < 49 < caucasus[2]  # the view spans the South Caucasus
     assert not mostly_outside((45.5, 39.5, 46.5, 40.5), caucasus)  # Syunik: in view
     assert mostly_outside((26.0, 36.0, 75.0, 45.0), caucasus)  # the Middle Corridor: mostly not
+
+
+def with_legend(layers, tmp_path) -> GeoFiles:
+    return write_files({**{layer.id: layer_document(layer) for layer in layers},
+                        LEGEND: legend_parts()}, tmp_path)
+
+
+def test_the_map_page_legend_lists_every_layer_its_checkboxes_switch(tmp_path):
+    """The legend group of a rerun carries each switchable layer's checkbox class, file and
+    state, so the browser can switch one at a click; titles and names never go in (the file
+    holds them, escaped)."""
+    shown, hidden = make_layer("shown", name=XSS_NAME), make_layer("hidden", title=XSS_NAME)
+    geo = with_legend([shown, hidden], tmp_path)
+    html = rendered([legend_group(["shown"], False, geo, switchable=[shown, hidden])])
+    call = html[html.index("cbmGeo.switches("):]
+    call = call[:call.index(");") + 2]
+    assert f'{{"key": "st-key-layer-shown", "on": true, "url": "{geo.url("shown")}"}}' in call
+    assert f'{{"key": "st-key-layer-hidden", "on": false, "url": "{geo.url("hidden")}"}}' in call
+    assert "<script>" not in call and "alert" not in call
+
+
+def test_other_pages_legends_switch_nothing(tmp_path):
+    geo = with_legend([make_layer()], tmp_path)
+    assert "cbmGeo.switches(" not in rendered([legend_group(["demo"], False, geo)])

@@ -1,6 +1,13 @@
 """A copied URL reproduces the map view; a bad URL never breaks the page."""
 
-from layers.map.state import ViewState, parse_view, view_params
+from layers.map.state import (
+    ViewState,
+    key_class,
+    layer_key,
+    layers_param,
+    parse_view,
+    view_params,
+)
 
 FEATURES = {"jermuk", "nakhchivan"}
 LAYERS = ("borders", "nagorno-karabakh", "september-2022")
@@ -93,3 +100,17 @@ def test_a_bad_draw_mode_is_off_with_a_notice():
     state, notices = parse({"draw": "yes<b>"})
     assert state.draw is False
     assert notices == ["The draw mode “yes<b>” is not 1 (on) or 0 (off); drawing is off."]
+
+
+def test_a_checkbox_is_found_by_the_class_streamlit_gives_its_key():
+    """Streamlit's frontend names a widget's container `st-key-` and the key, every character
+    outside [a-zA-Z0-9_-] a hyphen: the page script finds a layer's checkbox by it."""
+    assert layer_key("september-2022") == "layer:september-2022"
+    assert key_class(layer_key("september-2022")) == "st-key-layer-september-2022"
+    assert key_class(" layer:my ü.layer ") == "st-key-layer-my---layer"
+
+
+def test_the_default_layers_need_no_parameter():
+    assert layers_param(("a", "b"), ("a", "b")) == {}
+    assert layers_param(("b",), ("a", "b")) == {"layers": "b"}
+    assert layers_param((), ("a",)) == {"layers": ""}

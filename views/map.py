@@ -310,7 +310,8 @@ with st.sidebar:
 
 # --- the map -------------------------------------------------------------------------------------
 geo = geo_files()
-fmap = base_map(*opening, geo, frame=frame, draw=drawing, draw_round=draw_round())
+fmap = base_map(*opening, geo, frame=frame, draw=drawing, draw_round=draw_round(),
+                keep_layers=True)  # the legend group's switches say which layers come off
 
 groups_to_add = layer_groups(cat.layers, visible, geo, day)
 if background in tiles_by_name:

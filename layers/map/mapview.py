@@ -217,6 +217,7 @@ def base_map(
     keyboard: bool = True,
     draw: bool = False,
     draw_round: int = 0,
+    keep_layers: bool = False,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
 
@@ -227,7 +228,9 @@ def base_map(
     toolbar (`layers.map.draw`, the Map page's draw mode): switching it rebuilds the map once,
     as does a new `draw_round` (a drawing kept, so the toolbar's copy of it goes). The
     basemap, the labels and the map's own scripts and stylesheet are files in `geo`
-    (`layers.map.geo_files`), so the base map's script stays small.
+    (`layers.map.geo_files`), so the base map's script stays small. `keep_layers` keeps drawn
+    layers across reruns (`GeoLoader`); the page must then add `legend_group(switchable=...)`
+    on every rerun, which says which layers come off.
     """
     fmap = offline_map(
         location=center,
@@ -246,7 +249,7 @@ def base_map(
     )
     LabelEngine().add_to(fmap)  # the label pane; its libraries load before our scripts
     MapScripts(geo.scripts(), geo.stylesheets()).add_to(fmap)
-    GeoLoader().add_to(fmap)  # before any group that draws a geometry file
+    GeoLoader(keep=keep_layers).add_to(fmap)  # before any group that draws a geometry file
     add_offline_basemap(fmap, geo.url(BASEMAP))  # with the countries' and seas' names
     Panes(feature_panes()).add_to(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)

@@ -98,6 +98,29 @@ def test_a_dated_link_draws_the_map_as_it_stood_and_marks_the_day(open_map, page
     page.locator(CHART).screenshot(path=ARTIFACTS / "timeline-as-of.png")
 
 
+def test_a_day_chosen_and_left_again_draws_each_feature_once(open_map, page):
+    """The Map page keeps its layers drawn across reruns (layers/map/geo_layer.py GeoLoader
+    keep): choosing a day swaps each layer's file for that day's, and every date swaps it back,
+    with no feature left drawn twice nor one of the other date's left over."""
+    view = open_map("/")
+    expect(view.shapes().first).to_be_attached()
+    everything = sorted(view.frame.evaluate(DRAWN_IDS))
+    assert "goris" in everything and len(everything) == len(set(everything))
+
+    page.get_by_text("As of a day", exact=True).click()
+    page.get_by_role("spinbutton", name="year, As of").wait_for(timeout=20_000)
+    view.frame.wait_for_function(f"() => ({DRAWN_IDS})().length !== {len(everything)}",
+                                 timeout=20_000)
+    as_of = view.frame.evaluate(DRAWN_IDS)
+    assert len(as_of) == len(set(as_of)), "a feature is drawn twice"
+
+    page.get_by_text("Every date", exact=True).click()
+    view.frame.wait_for_function(f"() => ({DRAWN_IDS})().length === {len(everything)}",
+                                 timeout=20_000)
+    page.wait_for_timeout(500)  # a leftover would come on after the count matched
+    assert sorted(view.frame.evaluate(DRAWN_IDS)) == everything
+
+
 def test_playing_steps_through_the_events_in_order_until_paused(open_map, page):
     open_map("/")
     first, second = (event.id for event in load_events()[:2])

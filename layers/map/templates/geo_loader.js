@@ -11,12 +11,17 @@
 window.CbmGeo = window.CbmGeo || (function () {
     "use strict";
 
-    function create(map) {
+    function create(map, keep) {
+        // keep: layers stay in this one group across reruns (GeoLoader keep); it is on the map
+        // before the component binds its click handler to every layer there
+        var kept = keep ? L.featureGroup().addTo(map) : null;
         var documents = {};
         var drawn = {};
         var wanted = {};  // url: the group that is to hold its layers now (null: none)
         var notice = null;
         var board = null;  // this rerun's switchable layers (switches)
+        var added = false;  // a layer joined a group since the last restack
+        var switchable = {};  // url: true for every layer file a rerun's list has named
 
         function tell(message) {
             if (!notice) {
@@ -51,17 +56,20 @@ window.CbmGeo = window.CbmGeo || (function () {
             return made;
         }
 
-        function attach(group, url) {
+        function attach(rerunGroup, url) {
+            var group = kept || rerunGroup;
             wanted[url] = group;
             load(url).then(function (doc) {
                 if (wanted[url] !== group) { return; }  // switched off or moved meanwhile
                 var entry = drawn[url] || (drawn[url] = {layers: build(doc), group: null});
+                if (entry.group === group) { return; }  // drawn there already (kept)
                 entry.layers.forEach(function (layer) {
                     // the previous rerun's group is already off the map: take the layer from it
-                    if (entry.group && entry.group !== group) { entry.group.removeLayer(layer); }
+                    if (entry.group) { entry.group.removeLayer(layer); }
                     group.addLayer(layer);
                 });
                 entry.group = group;
+                added = true;
             });
         }
 
@@ -79,6 +87,21 @@ window.CbmGeo = window.CbmGeo || (function () {
         // layer in registry order as {key, url, on}; `key` names its checkbox's container.
         function switches(group, legendUrl, selection, layers) {
             board = {group: group, legend: legendUrl, selection: selection, layers: layers};
+            if (kept) {
+                // what this rerun does not show comes off the kept group (the component removes
+                // only its own groups): layers switched off, and files of another date
+                // (never the basemap, which is attached the same way but is no layer of theirs)
+                var shown = layers.filter(function (layer) { return layer.on; });
+                var showing = {};
+                layers.forEach(function (layer) { switchable[layer.url] = true; });
+                shown.forEach(function (layer) { showing[layer.url] = true; });
+                Object.keys(wanted).forEach(function (url) {
+                    if (wanted[url] === kept && switchable[url] && !showing[url]) { detach(url); }
+                });
+                Promise.all(shown.map(function (layer) { return load(layer.url); })).then(function () {
+                    if (added) { added = false; restack(-1); }  // one came on top: put in order
+                });
+            }
             // the layers that are off, fetched and built while the page is idle, so a first
             // switch draws at once like a later one
             var idle = window.requestIdleCallback || function (then) { setTimeout(then, 200); };
