@@ -21,6 +21,8 @@ import layers
 import views.common
 from layers.data.catalog import load_catalog
 from layers.html.markup import markdown_literal
+from layers.html.styles import LAYER_SWITCH_SCRIPT, LAYER_SWITCH_STYLE, MAP_REDRAW_KEY
+from layers.map.state import LAYER_CLASS_PREFIX, key_class, layer_key
 from views.search import QUERY_KEY
 
 GROUP = re.compile(r"var feature_group_feature_group_\d+ = L\.featureGroup")
@@ -28,7 +30,7 @@ SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
 
 
-GEO_FILE = re.compile(r'cbmGeo\.attach\([\w.]+, "/app/static/geo/([\w.-]+\.json)"\)')
+SWITCHES = re.compile(r"cbmGeo\.switches\((.*?)\);", re.S)
 HALO = re.compile(r'cbmGeo\.halo\([\w.]+, "/app/static/geo/[\w.-]+\.json",\s*"([a-z0-9-]+)"')
 
 
@@ -56,9 +58,17 @@ def component_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def shown_files(feature_group: str) -> list[str]:
+    """The geometry files a Map page rerun shows: the rows that are on in its list of layers
+    (`layers.map.mapview.LayerSwitches`, `[name, file, on]`), which draws them."""
+    (call,) = SWITCHES.findall(feature_group)
+    _legend, _base, _selection, rows = json.loads(f"[{call}]")
+    return [file for _name, file, on in rows if on]
+
+
 def drawn_files(at: AppTest) -> list[str]:
     """The geometry files the changing groups draw."""
-    return GEO_FILE.findall(component_args(at)["feature_group"])
+    return shown_files(component_args(at)["feature_group"])
 
 
 def sent_ids(at: AppTest) -> set[str]:
@@ -85,7 +95,9 @@ def test_the_page_runs_and_sends_the_default_layers():
     catalog = load_catalog()
     defaults = [layer for layer in catalog.layers if layer.visible]
     groups = component_args(at)["feature_group"]
-    assert len(GROUP.findall(groups)) == len(defaults) + 1  # the legend travels as a group too
+    # one group, the legend's: it lists every layer, and the map draws those that are on
+    assert len(GROUP.findall(groups)) == 1 and "cbmGeo.attach(" not in groups
+    assert len(drawn_files(at)) == len(defaults)
     assert "cbmShowLegend(" in groups and "legend-row" not in groups  # its rows are in files
     expected = {f.properties["id"] for f in catalog.features if f.layer.visible}
     assert sent_ids(at) == expected
@@ -302,3 +314,15 @@ def test_a_picture_of_the_view_is_made_on_the_server_on_a_click():
     width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
     assert (width, height) == (1600, 900)
     assert [b.proto.label for b in at.get("download_button")] == ["Download the picture (PNG)"]
+
+
+def test_the_layer_switch_script_finds_checkboxes_and_its_button_by_their_keys():
+    """layer_switch.js finds a layer's checkbox and the redraw button by the classes Streamlit
+    gives their keys: the script's names and the Python ones are one."""
+    script = LAYER_SWITCH_SCRIPT.read_text(encoding="utf-8")
+    assert f'var PREFIX = "{key_class(layer_key(""))}";' in script
+    assert key_class(layer_key("")) == LAYER_CLASS_PREFIX
+    assert f'var REDRAW = ".{key_class(MAP_REDRAW_KEY)} button";' in script
+    assert f".{key_class(MAP_REDRAW_KEY)} {{ display: none; }}" in LAYER_SWITCH_STYLE.read_text(
+        encoding="utf-8")
+    assert any(button.key == MAP_REDRAW_KEY for button in run_map().button)

@@ -3,6 +3,7 @@
 from layers.map.state import (
     ViewState,
     key_class,
+    layer_class_name,
     layer_key,
     layers_param,
     parse_view,
@@ -108,6 +109,7 @@ def test_a_checkbox_is_found_by_the_class_streamlit_gives_its_key():
     assert layer_key("september-2022") == "layer:september-2022"
     assert key_class(layer_key("september-2022")) == "st-key-layer-september-2022"
     assert key_class(" layer:my ü.layer ") == "st-key-layer-my---layer"
+    assert layer_class_name("my.layer") == "my-layer"  # what follows st-key-layer-
 
 
 def test_the_default_layers_need_no_parameter():

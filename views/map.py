@@ -32,7 +32,6 @@ from layers.map.mapview import (
     event_focus,
     fresh_camera,
     initial_camera,
-    layer_groups,
     legend_group,
     mostly_outside,
     selection_group,
@@ -146,7 +145,7 @@ def visible_layers() -> tuple[str, ...]:
 
 
 def fit_to(layer_id: str) -> None:
-    st.session_state.fit_offer = None
+    st.session_state.fit_offers = set()
     st.session_state.camera = fresh_camera(
         camera_for_bounds(bounds_around(cat.layer(layer_id).features.geometry)),
         st.session_state.camera)
@@ -154,13 +153,18 @@ def fit_to(layer_id: str) -> None:
 
 def offer_to_fit(layer: Layer, on: bool) -> None:
     """A layer just switched on that lies mostly outside the view gets a button, under its
-    checkbox, that fits it, so a route no longer runs off the map unnoticed."""
+    checkbox, that fits it, so a route no longer runs off the map unnoticed. Each offer stands
+    until it is taken or its layer goes off: the buttons are in their layers' fragments, so an
+    offer for another layer cannot take one away from the screen."""
     was_on = st.session_state.setdefault("was_on", {})
+    offers = st.session_state.setdefault("fit_offers", set())
     if on and not was_on.get(layer.id, on) and len(layer.features) and mostly_outside(
             bounds_around(layer.features.geometry), view_box(current_camera())):
-        st.session_state.fit_offer = layer.id
+        offers.add(layer.id)
     was_on[layer.id] = on
-    if on and st.session_state.get("fit_offer") == layer.id and st.button(
+    if not on:
+        offers.discard(layer.id)
+    if layer.id in offers and st.button(
             markdown_literal(f"Show all of {layer.title}"), key=f"fit-layer:{layer.id}",
             icon=":material/zoom_out_map:",
             help="It reaches beyond the map's view: fit the map to it."):
@@ -310,10 +314,9 @@ with st.sidebar:
 
 # --- the map -------------------------------------------------------------------------------------
 geo = geo_files()
-fmap = base_map(*opening, geo, frame=frame, draw=drawing, draw_round=draw_round(),
-                keep_layers=True)  # the legend group's switches say which layers come off
+fmap = base_map(*opening, geo, frame=frame, draw=drawing, draw_round=draw_round())
 
-groups_to_add = layer_groups(cat.layers, visible, geo, day)
+groups_to_add = []  # the layers are drawn by the legend group's list of them (switchable)
 if background in tiles_by_name:
     groups_to_add.insert(0, tile_group(tiles_by_name[background]))
 outlined = [selected] if selected is not None else [

@@ -80,8 +80,8 @@ def connection_script() -> str:
 def layer_switch_script() -> str:
     """A `<style>` and `<script>` for the Map page (`templates/layer_switch.js` and `.css`): a
     layer's checkbox switches the layer on the map in the browser at the click, and the
-    checkbox's rerun is only the sidebar's; when the map cannot (not drawn yet), the script
-    clicks the hidden redraw button for a full rerun instead."""
+    checkbox's rerun is only that checkbox's (a fragment); when the map cannot (not drawn yet,
+    a layer it does not know), the script clicks the hidden redraw button for a full rerun."""
     return (f'<span class="cbm-layer-switch" hidden></span>{_style(LAYER_SWITCH_STYLE)}'
             f"{_page_script(LAYER_SWITCH_SCRIPT)}")
 

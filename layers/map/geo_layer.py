@@ -48,19 +48,13 @@ class MapScripts(JSCSSMixin):
 
 
 class GeoLoader(ValueMacro):
-    """Fetches and draws geometry files for the map it is added to (add it first).
-
-    `keep`: the layers stay drawn in one group of the loader's own across reruns, instead of
-    in each rerun's groups, so a rerun that shows the same layers (a selection, a date) does
-    not take every shape off the map and draw it again; the rerun's list of layers
-    (`LayerSwitches`) then says which come off. For the Map page, whose checkboxes say so."""
+    """Fetches and draws geometry files for the map it is added to (add it first)."""
 
     _template = _template("geo_loader_attach.js")
 
-    def __init__(self, keep: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "GeoLoader"
-        self.keep = keep
 
 
 class GeoFile(ValueMacro):

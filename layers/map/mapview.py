@@ -23,7 +23,7 @@ from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
 from layers.map.draw import DrawControl
 from layers.map.elements import ValueMacro
-from layers.map.geo_files import BASEMAP, LEGEND, GeoFiles
+from layers.map.geo_files import BASEMAP, GEO_URL, LEGEND, GeoFiles
 from layers.map.geo_layer import GeoLoader, MapScripts, SelectionHalo
 from layers.map.label_layer import LabelEngine
 from layers.map.layer import (
@@ -33,7 +33,7 @@ from layers.map.layer import (
     SELECTION_PANE,
     feature_group,
 )
-from layers.map.state import MAX_ZOOM, MIN_ZOOM, key_class, layer_key
+from layers.map.state import MAX_ZOOM, MIN_ZOOM, layer_class_name
 from layers.map.style import SELECTION, selection_outline
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 620
@@ -217,7 +217,6 @@ def base_map(
     keyboard: bool = True,
     draw: bool = False,
     draw_round: int = 0,
-    keep_layers: bool = False,
 ) -> folium.Map:
     """The base map: same options and background on every run, so the iframe is never rebuilt.
 
@@ -228,9 +227,7 @@ def base_map(
     toolbar (`layers.map.draw`, the Map page's draw mode): switching it rebuilds the map once,
     as does a new `draw_round` (a drawing kept, so the toolbar's copy of it goes). The
     basemap, the labels and the map's own scripts and stylesheet are files in `geo`
-    (`layers.map.geo_files`), so the base map's script stays small. `keep_layers` keeps drawn
-    layers across reruns (`GeoLoader`); the page must then add `legend_group(switchable=...)`
-    on every rerun, which says which layers come off.
+    (`layers.map.geo_files`), so the base map's script stays small.
     """
     fmap = offline_map(
         location=center,
@@ -249,7 +246,7 @@ def base_map(
     )
     LabelEngine().add_to(fmap)  # the label pane; its libraries load before our scripts
     MapScripts(geo.scripts(), geo.stylesheets()).add_to(fmap)
-    GeoLoader(keep=keep_layers).add_to(fmap)  # before any group that draws a geometry file
+    GeoLoader().add_to(fmap)  # before any group that draws a geometry file
     add_offline_basemap(fmap, geo.url(BASEMAP))  # with the countries' and seas' names
     Panes(feature_panes()).add_to(fmap)
     Attribution("Background: Natural Earth (public domain)").add_to(fmap)
@@ -273,13 +270,17 @@ def base_map(
 
 class LayerSwitches(ValueMacro):
     """The layers a page's checkboxes switch in the browser (geo_loader.js `sync`): each one's
-    checkbox container, file as of the rerun's day, and whether it is on."""
+    checkbox class name (`layer_class_name`), file as of the rerun's day (under `base`) and
+    whether it is on, as `[name, file, on]`; every rerun sends it, so it is kept short. The map
+    draws those that are on and keeps them drawn across reruns (geo_loader.js `switches`)."""
 
     _template = template("layer_switches.js")
 
-    def __init__(self, legend_url: str, selection: bool, layers: list[dict[str, object]]) -> None:
+    def __init__(self, legend_url: str, base: str, selection: bool,
+                 layers: list[list[object]]) -> None:
         super().__init__()
         self.legend_url = legend_url
+        self.base = base
         self.selection = selection
         self.layers = layers
 
@@ -289,16 +290,18 @@ def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles,
                  switchable: Iterable[Layer] = ()) -> folium.FeatureGroup:
     """This rerun's legend for the map's legend box (the visible layers' rows as they stood on
     `day`, in the order given, and the selection's row when there is one), as a group the
-    component adds. The `switchable` layers (the Map page's, in registry order) can then be
-    switched in the browser at a checkbox's click, joining this group."""
+    component adds. With `switchable` layers (the Map page's, in registry order, each with its
+    checkbox) the group also draws the visible ones, kept drawn across reruns, and lets the
+    browser switch any at its checkbox's click: a page that passes them sends no `layer_groups`
+    and must pass them on every rerun, as their list says which come off."""
     visible = list(visible)
     group = folium.FeatureGroup(name="Legend", control=False)
     LegendContent(geo.url(LEGEND), [geo.url(lid, day) for lid in visible],
                   selection).add_to(group)
-    switches = [{"key": key_class(layer_key(layer.id)), "url": geo.url(layer.id, day),
-                 "on": layer.id in visible} for layer in switchable]
+    switches = [[layer_class_name(layer.id), geo.url(layer.id, day).removeprefix(GEO_URL + "/"),
+                 layer.id in visible] for layer in switchable]
     if switches:
-        LayerSwitches(geo.url(LEGEND), selection, switches).add_to(group)
+        LayerSwitches(geo.url(LEGEND), GEO_URL + "/", selection, switches).add_to(group)
     return group
 
 

@@ -37,6 +37,16 @@ def key_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
+LAYER_CLASS_PREFIX = "st-key-layer-"
+"""How the class of every layer checkbox's container begins (`key_class(layer_key(id))`)."""
+
+
+def layer_class_name(layer_id: str) -> str:
+    """What follows `LAYER_CLASS_PREFIX` in the class of the layer's checkbox container: how the
+    Map page's script and its map name a layer to each other, in few bytes."""
+    return key_class(layer_key(layer_id)).removeprefix(LAYER_CLASS_PREFIX)
+
+
 def layers_param(layers: tuple[str, ...], default_layers: tuple[str, ...]) -> dict[str, str]:
     """The `layers` parameter for these layers: none when they are the default ones."""
     return {} if layers == default_layers else {"layers": ",".join(layers)}

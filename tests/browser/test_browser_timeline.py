@@ -98,12 +98,13 @@ def test_a_dated_link_draws_the_map_as_it_stood_and_marks_the_day(open_map, page
     page.locator(CHART).screenshot(path=ARTIFACTS / "timeline-as-of.png")
 
 
-def test_a_day_chosen_and_left_again_draws_each_feature_once(open_map, page):
+def test_a_day_chosen_and_left_again_draws_each_feature_once(open_map, page, geo_layers):
     """The Map page keeps its layers drawn across reruns (layers/map/geo_layer.py GeoLoader
     keep): choosing a day swaps each layer's file for that day's, and every date swaps it back,
     with no feature left drawn twice nor one of the other date's left over."""
     view = open_map("/")
-    expect(view.shapes().first).to_be_attached()
+    expect(view.shapes()).to_have_count(sum(layer.shape_count for layer in geo_layers.values()
+                                            if layer.visible))
     everything = sorted(view.frame.evaluate(DRAWN_IDS))
     assert "goris" in everything and len(everything) == len(set(everything))
 

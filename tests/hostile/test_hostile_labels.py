@@ -68,7 +68,7 @@ def test_layer_titles_groups_and_search_results_from_data_are_text(poisoned_geod
 
 def test_the_fit_button_names_a_layer_as_text(poisoned_geodata):
     at = open_page("views/map.py")
-    at.session_state["fit_offer"] = "september-2022"
+    at.session_state["fit_offers"] = {"september-2022"}
     at.sidebar.checkbox(key="layer:september-2022").check().run()
     (fit,) = [b for b in at.button if b.key == "fit-layer:september-2022"]
     assert fit.label == markdown_literal(f"Show all of {MARKDOWN_IMAGE}")

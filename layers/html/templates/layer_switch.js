@@ -1,18 +1,21 @@
 // The Map page's layer checkboxes switch their layer on the map at the click, in the browser:
-// the checkbox's own rerun is then only the sidebar's layer list (views/map.py layer_toggles, a
-// fragment), not the whole map. Streamlit's checkbox is a React Aria control that fires no
-// `change` event, so after any click or key in a layer checkbox the script reads every layer
-// checkbox (found by its container's class, `st-key-layer-...`, layers/map/state.py key_class)
-// and gives the map their states (cbmGeo.sync, layers/map/templates/geo_loader.js), which
-// switches what differs. A map not drawn yet, or one that does not know a checkbox (a layer
-// added since its last full rerun), has the page redraw the whole map instead (the hidden
-// REDRAW button), so the map never stays behind its checkboxes. Installed once per page; holds
-// no opening angle bracket.
+// each checkbox is a fragment of its own (views/map.py layer_switch), so its rerun is that one
+// checkbox, not the map. Streamlit's checkbox is a React Aria control that fires no `change`
+// event, so after a click or a Space in a layer checkbox the script reads every layer checkbox
+// (found by its container's class, PREFIX and the layer's name, layers/map/state.py
+// layer_class_name) and gives the map their states (cbmGeo.sync,
+// layers/map/templates/geo_loader.js), which switches what differs;
+// the map also reads them (window.cbmLayerStates) after each rerun it draws, since a click
+// while a full rerun ran is not in that rerun. A map not drawn yet, or one that does not know
+// a checkbox (a layer added since its last full rerun), has the page redraw the whole map
+// instead (the hidden REDRAW button), so the map never stays behind its checkboxes. Installed
+// once per page; holds no opening angle bracket. PREFIX and REDRAW are held to the Python
+// names by tests/test_map_page.py.
 (function () {
   if (window.__cbmLayerSwitch) { return; }
   window.__cbmLayerSwitch = true;
   var PREFIX = "st-key-layer-";
-  var BOXES = '[class*="st-key-layer-"]';
+  var BOXES = '[class*="' + PREFIX + '"]';
   var MAP = 'iframe[title="streamlit_folium.st_folium"]';
   var REDRAW = ".st-key-map-redraw button";
 
@@ -28,10 +31,12 @@
     document.querySelectorAll(BOXES).forEach(function (box) {
       var input = box.querySelector('input[type="checkbox"]');
       var key = keyOf(box);
-      if (input && key) { found[key] = input.checked; }
+      if (input && key) { found[key.slice(PREFIX.length)] = input.checked; }
     });
     return found;
   }
+
+  window.cbmLayerStates = states;
 
   function check() {
     var frame = document.querySelector(MAP);
@@ -51,6 +56,7 @@
 
   function heard(event) {
     var target = event.target;
+    if (event.type === "keyup" && event.key !== " ") { return; }  // Space toggles; Tab does not
     if (target && target.closest && target.closest(BOXES)) {
       // once the checkbox has taken its new state and Streamlit has sent it to the server (after
       // the next frame): drawing before would hold that message back by the drawing's time

@@ -2,19 +2,23 @@
 // geo_draw.js (window.CbmGeoDraw). Served as a file like the others (layers/map/geo_layer.py
 // MapScripts); geo_loader_attach.js starts one loader per map (GeoLoader). A layer's group asks
 // for its file with cbmGeo.attach on every rerun that shows it; the file is fetched once per page
-// and the drawn Leaflet layer kept, with the labels the file carries (labels.js), so a toggle
-// moves an existing layer instead of sending or parsing its geometry again.
-// On the Map page a layer's checkbox also switches it here at once (cbmGeo.sync, called by the
-// page's layers/html/templates/layer_switch.js), from the rerun's list of layers and their files
-// (cbmGeo.switches, layer_switches.js): the checkbox's own rerun is then only the sidebar's, and
-// the next full rerun draws the same layers from the server's side. Holds no closing tag.
+// and the drawn Leaflet layer kept, with the labels the file carries (labels.js), so showing it
+// again moves an existing layer instead of sending or parsing its geometry again.
+// The Map page's reruns instead give the list of their layers (cbmGeo.switches, from
+// layer_switches.js), which draws those that are on in one group of the loader's own (`kept`)
+// instead of a group per rerun, which the component would take off the map on every rerun: a
+// rerun showing the same layers (a selection, a date) draws nothing again, and the list says
+// what comes off. A layer's checkbox switches its layer here at the click
+// (cbmGeo.sync, called by the page's layers/html/templates/layer_switch.js): the checkbox's own
+// rerun is then only that checkbox's, and the next full rerun agrees. Holds no closing tag.
 window.CbmGeo = window.CbmGeo || (function () {
     "use strict";
 
-    function create(map, keep) {
-        // keep: layers stay in this one group across reruns (GeoLoader keep); it is on the map
-        // before the component binds its click handler to every layer there
-        var kept = keep ? L.featureGroup().addTo(map) : null;
+    function create(map) {
+        // the group layers stay in across reruns, made by the first list of layers (switches),
+        // while the component evaluates that rerun: so it is on the map before the component
+        // binds its click handler to every layer there
+        var kept = null;
         var documents = {};
         var drawn = {};
         var wanted = {};  // url: the group that is to hold its layers now (null: none)
@@ -57,10 +61,13 @@ window.CbmGeo = window.CbmGeo || (function () {
         }
 
         function attach(rerunGroup, url) {
-            var group = kept || rerunGroup;
-            wanted[url] = group;
+            var asked = kept || rerunGroup;
+            wanted[url] = asked;
             load(url).then(function (doc) {
-                if (wanted[url] !== group) { return; }  // switched off or moved meanwhile
+                if (wanted[url] !== asked) { return; }  // switched off or moved meanwhile
+                // asked before this rerun's list made the kept group: it goes there all the same
+                var group = kept || asked;
+                wanted[url] = group;
                 var entry = drawn[url] || (drawn[url] = {layers: build(doc), group: null});
                 if (entry.group === group) { return; }  // drawn there already (kept)
                 entry.layers.forEach(function (layer) {
@@ -82,25 +89,35 @@ window.CbmGeo = window.CbmGeo || (function () {
             }
         }
 
-        // What the rerun drew: the group its switched-on layers join (one the component adds,
-        // so their clicks reach it), the legend file, whether a feature is selected, and every
-        // layer in registry order as {key, url, on}; `key` names its checkbox's container.
-        function switches(group, legendUrl, selection, layers) {
-            board = {group: group, legend: legendUrl, selection: selection, layers: layers};
-            if (kept) {
-                // what this rerun does not show comes off the kept group (the component removes
-                // only its own groups): layers switched off, and files of another date
-                // (never the basemap, which is attached the same way but is no layer of theirs)
-                var shown = layers.filter(function (layer) { return layer.on; });
-                var showing = {};
-                layers.forEach(function (layer) { switchable[layer.url] = true; });
-                shown.forEach(function (layer) { showing[layer.url] = true; });
-                Object.keys(wanted).forEach(function (url) {
-                    if (wanted[url] === kept && switchable[url] && !showing[url]) { detach(url); }
-                });
-                Promise.all(shown.map(function (layer) { return load(layer.url); })).then(function () {
-                    if (added) { added = false; restack(-1); }  // one came on top: put in order
-                });
+        // What a Map page rerun shows: the legend file, whether a feature is selected, and every
+        // layer in registry order as [key, file, on]: `key` names its checkbox's container (the
+        // end of its class), `file` is under `base`. The layers that are on are drawn from here
+        // (the page sends no group per layer).
+        function switches(legendUrl, base, selection, rows) {
+            if (!kept) { kept = L.featureGroup().addTo(map); }
+            var layers = rows.map(function (row) {
+                return {key: row[0], url: base + row[1], on: row[2]};
+            });
+            board = {legend: legendUrl, selection: selection, layers: layers};
+            // what this rerun does not show comes off the kept group (the component removes only
+            // its own groups): layers switched off, and files of another date; never the
+            // basemap, which is attached the same way but is in no list
+            var shown = layers.filter(function (layer) { return layer.on; });
+            var showing = {};
+            layers.forEach(function (layer) { switchable[layer.url] = true; });
+            shown.forEach(function (layer) { showing[layer.url] = true; });
+            Object.keys(wanted).forEach(function (url) {
+                if (wanted[url] === kept && switchable[url] && !showing[url]) { detach(url); }
+            });
+            shown.forEach(function (layer) { attach(kept, layer.url); });
+            Promise.all(shown.map(function (layer) { return load(layer.url); })).then(function () {
+                if (added) { added = false; restack(-1); }  // one came on top: put in order
+            });
+            // A checkbox clicked while this rerun ran is not in its list (a checkbox's own rerun
+            // waits for a full one to end): the checkboxes as they stand now have the last word.
+            var page = window.parent;
+            if (page !== window && typeof page.cbmLayerStates === "function") {
+                sync(page.cbmLayerStates());
             }
             // the layers that are off, fetched and built while the page is idle, so a first
             // switch draws at once like a later one
@@ -133,16 +150,18 @@ window.CbmGeo = window.CbmGeo || (function () {
         function sync(states) {
             if (!board) { return false; }
             var known = board.layers.map(function (layer) { return layer.key; });
-            if (Object.keys(states).some(function (key) { return known.indexOf(key) === -1; })) {
-                return false;
-            }
+            var unknown = Object.keys(states).some(function (key) {
+                return known.indexOf(key) === -1;
+            });
+            var twice = known.some(function (key, index) { return known.indexOf(key) !== index; });
+            if (unknown || twice) { return false; }  // two ids that give one class: ask the server
             var changed = false;
             board.layers.forEach(function (layer, index) {
                 if (!(layer.key in states) || states[layer.key] === layer.on) { return; }
                 layer.on = states[layer.key];
                 changed = true;
                 if (layer.on) {
-                    attach(board.group, layer.url);
+                    attach(kept, layer.url);
                     load(layer.url).then(function () { restack(index); });
                 } else {
                     detach(layer.url);
