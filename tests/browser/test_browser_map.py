@@ -153,24 +153,6 @@ def test_a_selection_draws_no_layer_again(open_map, page, geo_layers, quoted_poi
         "a rerun took the layers off the map and drew them again"
 
 
-def test_a_checkbox_clicked_during_a_full_rerun_is_not_undone_by_it(
-    open_map, page, geo_layers, quoted_point
-):
-    """A checkbox's own rerun waits for a full one to end, and that full rerun's map was made
-    with the checkbox as it was: the map reads the checkboxes as they stand after drawing it."""
-    address, shapes = with_quoted_layer(geo_layers)
-    view = open_map(address)
-    expect(view.shapes()).to_have_count(shapes)
-    toggled = geo_layers[TOGGLED_LAYER]
-    view.click_at(quoted_point.lat, quoted_point.lon)  # a full rerun begins about 250 ms later
-    page.wait_for_timeout(300)
-    switch(page, toggled.title)
-    expect(card(page, quoted_point.id)).to_be_visible(timeout=CARD_APPEARS_MS)
-    expect(page.locator("[data-testid=stStatusWidget]")).to_have_count(0, timeout=CARD_APPEARS_MS)
-    page.wait_for_timeout(1000)
-    expect(view.shapes()).to_have_count(shapes - toggled.shape_count)
-
-
 def test_a_map_that_cannot_switch_a_layer_itself_is_redrawn_by_the_server(open_map, page,
                                                                           geo_layers):
     """Should the map not know a checkbox (a layer added since it was drawn, a map not drawn

@@ -4,11 +4,10 @@
 // event, so after a click or a Space in a layer checkbox the script reads every layer checkbox
 // (found by its container's class, PREFIX and the layer's name, layers/map/state.py
 // layer_class_name) and gives the map their states (cbmGeo.sync,
-// layers/map/templates/geo_loader.js), which switches what differs;
-// the map also reads them (window.cbmLayerStates) after each rerun it draws, since a click
-// while a full rerun ran is not in that rerun. A map not drawn yet, or one that does not know
-// a checkbox (a layer added since its last full rerun), has the page redraw the whole map
-// instead (the hidden REDRAW button), so the map never stays behind its checkboxes. Installed
+// layers/map/templates/geo_loader.js), which switches what differs. A map not drawn yet, or
+// one that does not know a checkbox (a layer added since its last full rerun), has the page
+// redraw the whole map instead (the hidden REDRAW button), so the map never stays behind its
+// checkboxes. Installed
 // once per page; holds no opening angle bracket. PREFIX and REDRAW are held to the Python
 // names by tests/test_map_page.py.
 (function () {
@@ -35,8 +34,6 @@
     });
     return found;
   }
-
-  window.cbmLayerStates = states;
 
   function check() {
     var frame = document.querySelector(MAP);

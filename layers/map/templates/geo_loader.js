@@ -113,12 +113,6 @@ window.CbmGeo = window.CbmGeo || (function () {
             Promise.all(shown.map(function (layer) { return load(layer.url); })).then(function () {
                 if (added) { added = false; restack(-1); }  // one came on top: put in order
             });
-            // A checkbox clicked while this rerun ran is not in its list (a checkbox's own rerun
-            // waits for a full one to end): the checkboxes as they stand now have the last word.
-            var page = window.parent;
-            if (page !== window && typeof page.cbmLayerStates === "function") {
-                sync(page.cbmLayerStates());
-            }
             // the layers that are off, fetched and built while the page is idle, so a first
             // switch draws at once like a later one
             var idle = window.requestIdleCallback || function (then) { setTimeout(then, 200); };
