@@ -150,6 +150,8 @@ async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
         seconds, traffic = await session.act(lambda: session.page.mouse.click(x, y),
                                              {"kind": "shown", "selector": CARD})
         record_action(samples, "select", seconds, traffic)
+        if session.sign_s is not None:
+            samples["select_card_s"].append(session.sign_s)
     finally:
         notes["outside"] += session.outside
         notes["page_errors"] += len(session.page_errors)
@@ -163,7 +165,8 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
     map_script = app_dir / "app.py"
     measured = measured_commit(app_dir)  # before the run: the shared tree may move under it
     floor = {key: [] for key in SAMPLE_KEYS}
-    map_ = {key: [] for key in (*SAMPLE_KEYS, "select_s", "select_ws", "select_http")}
+    map_ = {key: [] for key in (*SAMPLE_KEYS, "select_s", "select_card_s", "select_ws",
+                                "select_http")}
     notes: dict = {"outside": [], "page_errors": 0, "failures": [],
                    "load": [("at the start", os.getloadavg()[0])]}
     crowds: dict[str, dict] = {"floor": {}, "map": {}}
@@ -309,7 +312,11 @@ def markdown(results: dict, took_s: float, quick: bool) -> str:
         f"`script_finished` message's arrival and the page's visible sign (Map toggle: the "
         f"number of shapes in the map changed; selection: `{CARD}` visible), once the "
         f"websocket was then quiet for {QUIET_S:g} s and the status widget gone. Floor: the "
-        "checkbox click, settled at its `script_finished`; the selection row reuses it.",
+        "checkbox click, settled at its `script_finished`; the selection rows reuse it.",
+        f"- **Click → card shown**: from the click event to `{CARD}` turning visible (the "
+        "last time it did, so a card that vanished and came back counts from its return); "
+        "the page settled comes later, when the rerun has flown the map to the feature and "
+        "outlined it.",
         "- **Bytes**: websocket payloads as the browser decodes them (permessage-deflate is on "
         "in `.streamlit/config.toml`, so fewer bytes cross the wire) and HTTP bodies as "
         "transferred, from the click until settled.",

@@ -303,6 +303,8 @@ class Session:
         self.outside: list[str] = []
         self.page_errors: list[str] = []
         self.frames_seen = 0
+        self.sign_s: float | None = None
+        """Seconds from the last `act` click to its visible sign (None: none seen)."""
         page.on("websocket", self._on_websocket)
         page.on("requestfinished", self._on_request_finished)
         page.on("request", self._on_request)
@@ -395,7 +397,8 @@ class Session:
 
     async def act(self, click: Callable[[], Awaitable[None]], watch: dict) -> tuple[float,
                                                                                      Traffic]:
-        """Do `click`; seconds from the click event to the page settled, and its traffic.
+        """Do `click`; seconds from the click event to the page settled, and its traffic; the
+        seconds to the visible sign alone (the card shown, say) are left in `sign_s`.
 
         `watch` is the page's visible sign that the action is done: {"kind": "none"} (the
         rerun's `script_finished` alone), {"kind": "shapes"} (the map's shape count changed)
@@ -419,6 +422,7 @@ class Session:
         if not clicked:
             raise RuntimeError("no click event reached the page")
         changed = await self.page.evaluate("() => window.__bench.watch.changedAt") or 0.0
+        self.sign_s = (changed - clicked) / 1000 if changed else None
         settled = max(await self._finished_at(traffic), changed)
         return (settled - clicked) / 1000, traffic
 

@@ -20,7 +20,8 @@ def synthetic(**overrides: object) -> dict:
     map_ = {"first_cold": [3.0, 2.4, 2.7], "first_warm": [0.7, 0.8, 0.6],
             "toggle_s": [0.5, 0.6, 0.4], "toggle_ws": [577_000, 577_000, 576_000],
             "toggle_http": [0, 0, 0], "select_s": [0.15, 0.2, 0.1],
-            "select_ws": [20_000, 20_000, 21_000], "select_http": [0, 0, 0]}
+            "select_card_s": [0.05, 0.06, 0.04], "select_ws": [20_000, 20_000, 21_000],
+            "select_http": [0, 0, 0]}
 
     def crowd(sessions: int, per_session_mb: float, errors: int) -> dict:
         return {"sessions": sessions, "first": [float(i) for i in range(1, sessions + 1)],
@@ -95,9 +96,11 @@ def test_time_rows_put_map_over_floor_and_judge_the_median_ratio():
     assert warm[2].startswith("1.4×") and warm[4] == "yes"
     toggle = row(table, "click a toggle")
     assert toggle[2].startswith("5.0×") and toggle[3:] == ["≤ 2× floor", "no"]
-    select = row(table, "select a feature")
+    select = row(table, "select a feature → page settled")
     assert select[0] == toggle[0], "the selection is judged against the floor's one click"
     assert select[2].startswith("1.5×") and select[4] == "yes"
+    shown = row(table, "select a feature → its card shown")
+    assert shown[0] == toggle[0] and shown[2].startswith("0.5×") and shown[4] == "yes"
 
 
 def test_byte_rows_judge_the_absolute_30_kb():
@@ -139,10 +142,12 @@ def test_sessions_that_never_drew_count_as_slower_than_the_deadline():
 def test_a_lost_measurement_reads_as_a_dash_not_a_crash():
     results = synthetic()
     results["map"]["select_s"] = []
+    del results["map"]["select_card_s"]  # a run from before the card was timed alone
     results["crowds"]["map"]["40"]["first"] = []
     results["crowds"]["map"]["40"]["rss_after"] = None
     table = report.table(results)
-    assert row(table, "select a feature")[1:] == ["—", "—", "≤ 2× floor", "—"]
+    assert row(table, "select a feature → page settled")[1:] == ["—", "—", "≤ 2× floor", "—"]
+    assert row(table, "select a feature → its card shown")[1:] == ["—", "—", "≤ 2× floor", "—"]
     assert row(table, "40 sessions at once: navigation")[1:3] == ["—", "—"]
     assert row(table, "40 sessions at once: server memory")[1] == "—"
     assert report.table(synthetic(crowds={})).count("sessions at once") == 0

@@ -21,7 +21,17 @@ import layers
 import views.common
 from layers.data.catalog import load_catalog
 from layers.html.markup import markdown_literal
-from layers.html.styles import LAYER_SWITCH_SCRIPT, LAYER_SWITCH_STYLE, MAP_REDRAW_KEY
+from layers.html.styles import (
+    CARD_PREVIEW_SCRIPT,
+    LAYER_SWITCH_SCRIPT,
+    LAYER_SWITCH_STYLE,
+    MAP_FRAME_KEY,
+    MAP_REDRAW_KEY,
+    SIDEBAR_CARD_KEY,
+    STYLESHEET,
+    TIME_BOX_KEY,
+    UNDER_MAP_CARD_KEY,
+)
 from layers.map.state import LAYER_CLASS_PREFIX, key_class, layer_key
 from views.search import QUERY_KEY
 
@@ -62,7 +72,7 @@ def shown_files(feature_group: str) -> list[str]:
     """The geometry files a Map page rerun shows: the rows that are on in its list of layers
     (`layers.map.mapview.LayerSwitches`, `[name, file, on]`), which draws them."""
     (call,) = SWITCHES.findall(feature_group)
-    _legend, _base, _selection, rows = json.loads(f"[{call}]")
+    _legend, _base, _selection, rows, _cards = json.loads(f"[{call}]")
     return [file for _name, file, on in rows if on]
 
 
@@ -314,6 +324,30 @@ def test_a_picture_of_the_view_is_made_on_the_server_on_a_click():
     width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
     assert (width, height) == (1600, 900)
     assert [b.proto.label for b in at.get("download_button")] == ["Download the picture (PNG)"]
+
+
+def test_a_click_shows_the_card_the_rerun_brings_from_a_file_the_server_wrote():
+    """At a click the browser shows the feature's card from the cards' files before the server
+    answers (`card_preview.js`): the file is the very card the rerun then brings, so nothing
+    changes when one takes the other's place."""
+    (call,) = SWITCHES.findall(component_args(run_map())["feature_group"])
+    _legend, _base, _selection, _rows, cards = json.loads(f"[{call}]")
+    index = json.loads((views.common.GEO_DIR / cards.rsplit("/", 1)[1]).read_text("utf-8"))
+    assert set(index) == {f.properties["id"] for f in load_catalog().features}
+    sent = card_html(run_map({"feature": "goris"}))
+    assert (views.common.GEO_DIR / index["goris"]).read_text(encoding="utf-8") == sent
+
+
+def test_the_card_preview_script_finds_the_card_boxes_by_their_keys():
+    """card_preview.js puts its copy where the page's card stands, before the box that follows
+    it, or under the map: found by the classes Streamlit gives those containers' keys, the
+    keys the page gives them and the stylesheet shows and hides them by."""
+    script = CARD_PREVIEW_SCRIPT.read_text(encoding="utf-8")
+    css = STYLESHEET.read_text(encoding="utf-8")
+    for key in (SIDEBAR_CARD_KEY, UNDER_MAP_CARD_KEY, TIME_BOX_KEY, MAP_FRAME_KEY):
+        assert re.search(rf"[ '\"]\.{key_class(key)}['\"]", script), key
+    for key in (SIDEBAR_CARD_KEY, UNDER_MAP_CARD_KEY, MAP_FRAME_KEY):
+        assert f".{key_class(key)} " in css, key
 
 
 def test_the_layer_switch_script_finds_checkboxes_and_its_button_by_their_keys():

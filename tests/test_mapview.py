@@ -3,6 +3,7 @@ the selection outline, framing."""
 
 import hashlib
 import json
+import re
 
 import folium
 import geopandas as gpd
@@ -12,8 +13,10 @@ from layers.data.catalog import Layer, Style, bounds_around
 from layers.map.assets import _walk, localize
 from layers.map.geo_files import (
     BASEMAP,
+    CARDS,
     LEGEND,
     GeoFiles,
+    card_files,
     layer_document,
     serialise,
     served_files,
@@ -201,10 +204,30 @@ def test_the_map_page_legend_lists_every_layer_its_checkboxes_switch(tmp_path):
     html = rendered([legend_group(["shown"], False, geo, switchable=[shown, hidden])])
     call = html[html.index("cbmGeo.switches("):]
     call = call[:call.index(");") + 2]
-    _legend, base, _selection, rows = json.loads(f"[{call[len('cbmGeo.switches('):-2]}]")
+    _legend, base, _selection, rows, cards = json.loads(
+        f"[{call[len('cbmGeo.switches('):-2]}]")
     assert rows == [["shown", geo.url("shown").removeprefix(base), True],
                     ["hidden", geo.url("hidden").removeprefix(base), False]]
+    assert cards is None  # no card files written: a click waits for the rerun's card
     assert "<script>" not in call and "alert" not in call
+
+
+def test_each_card_is_a_file_named_by_its_content_and_listed_by_feature_id(tmp_path):
+    """The cards a click shows before its rerun (`card_files`): one file per feature, its HTML
+    as given, and an index the map fetches once; an id that is not a plain slug (a briefer's
+    drawing, say) never becomes a file name."""
+    odd = "user-x/../<b>"
+    layer = make_layer()
+    geo = write_files({**card_files({"goris": "<div>Goris</div>", odd: "<div>odd</div>"}),
+                       LEGEND: legend_parts(), layer.id: layer_document(layer)}, tmp_path)
+    index = json.loads((tmp_path / geo.names[CARDS]).read_text(encoding="utf-8"))
+    assert index["goris"] == geo.names["card-goris.html"]
+    assert re.fullmatch(r"card-goris\.[0-9a-f]{16}\.html", index["goris"])
+    assert (tmp_path / index["goris"]).read_text(encoding="utf-8") == "<div>Goris</div>"
+    assert re.fullmatch(r"card-feature-[0-9a-f]{16}\.[0-9a-f]{16}\.html", index[odd])
+    assert (tmp_path / index[odd]).read_text(encoding="utf-8") == "<div>odd</div>"
+    html = rendered([legend_group([], False, geo, switchable=[layer])])
+    assert json.dumps(geo.url(CARDS)) in html[html.index("cbmGeo.switches("):]
 
 
 def test_other_pages_legends_switch_nothing(tmp_path):

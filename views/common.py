@@ -30,6 +30,7 @@ from layers.data.catalog import (
 from layers.data.events import EVENTS_FILE, Event, EventsError, load_events
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
+from layers.html.card import feature_cards
 from layers.html.styles import CAUGHT_UP_MARK, RECONNECT_KEY, connection_script, style_tag
 from layers.map.assets import missing_files, missing_message
 from layers.map.basemap import BASEMAP_DIR, BasemapError
@@ -253,12 +254,14 @@ def events() -> tuple[tuple[Event, ...], str | None]:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _geo_files(stamp: float, revision: int) -> GeoFiles:
-    return write_map_files(catalog(), GEO_DIR)
+    return write_map_files(catalog(), GEO_DIR,
+                           cards=feature_cards(catalog(), article(), mentions()))
 
 
 def geo_files() -> GeoFiles:
-    """The map's files (`layers.map.geo_files`), written once per version of the geodata, the
-    basemap and the map's scripts, and again if someone deleted them under a running server."""
+    """The map's files (`layers.map.geo_files`, the feature cards among them), written once per
+    version of the geodata, the basemap and the map's scripts, and again if someone deleted them
+    under a running server."""
     stamp, revision = workspace_version()
     stamp = max(stamp, *(p.stat().st_mtime for p in BASEMAP_DIR.glob("*.geojson")),
                 *(p.stat().st_mtime for p in TEMPLATES_DIR.iterdir()))

@@ -15,7 +15,12 @@ from layers.html.card import build_card, card_html
 from layers.html.event_card import build_event_card, event_card_html
 from layers.html.markup import markdown_literal, quoted_input
 from layers.html.styles import (
+    MAP_FRAME_KEY,
     MAP_REDRAW_KEY,
+    SIDEBAR_CARD_KEY,
+    TIME_BOX_KEY,
+    UNDER_MAP_CARD_KEY,
+    card_preview_script,
     layer_switch_script,
     mirror_card_html,
     print_script,
@@ -57,9 +62,6 @@ from views.drawing import DRAW_KEY, draw_round, draw_toggle, drawing_form
 from views.search import place_search
 
 MAP_KEY = "map"
-MAP_FRAME_KEY = "map-frame"
-SIDEBAR_CARD_KEY = "card-in-sidebar"  # the stylesheet shows one of these two copies of the card
-UNDER_MAP_CARD_KEY = "card-under-map"
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -280,7 +282,8 @@ with st.sidebar:
             st.button("Clear selection", key="clear-selection", on_click=clear)
             st.divider()
 
-    timeline.time_controls(all_events, select_event)
+    with st.container(key=TIME_BOX_KEY):
+        timeline.time_controls(all_events, select_event)
     day = timeline.map_day()
 
     st.subheader("Layers")
@@ -362,6 +365,7 @@ timeline.timeline_strip(timeline.shown_events(all_events), select_event,
                         opened=event is not None or day is not None)
 st.html(print_script(), unsafe_allow_javascript=True)  # paper keeps the map's view
 st.html(layer_switch_script(), unsafe_allow_javascript=True)  # a checkbox draws its layer at once
+st.html(card_preview_script(), unsafe_allow_javascript=True)  # a click shows its card at once
 # what layer_switch.js clicks when the map cannot switch a layer itself: a full rerun
 st.button("Redraw the map", key=MAP_REDRAW_KEY)
 st.caption(

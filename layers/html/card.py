@@ -197,6 +197,18 @@ def _source(entry: str, sources: dict[str, dict]) -> dict:
     return {"name": entry}
 
 
+def feature_cards(catalog: Catalog, article: Article, index: MentionIndex) -> dict[str, str]:
+    """Every feature's card as `card_html`, by feature id (the first feature of an id wins, as
+    `Catalog.feature` finds it): what the Map page's browser shows at a click before the server
+    has answered (`layers.map.geo_files`), and the static edition's card files."""
+    found: dict[str, str] = {}
+    for feature in catalog.features:
+        ident = feature.properties.get("id")
+        if isinstance(ident, str) and ident not in found:
+            found[ident] = card_html(build_card(feature, article, index, catalog))
+    return found
+
+
 def card_html(card: Card) -> str:
     """The card as one escaped HTML block for `st.markdown(..., unsafe_allow_html=True)`."""
     t = markup.text

@@ -21,6 +21,15 @@ RECONNECT_KEY = "page-reconnect"
 `.st-key-page-reconnect` (a test holds the three to one name)."""
 LAYER_SWITCH_SCRIPT = Path(__file__).with_name("templates") / "layer_switch.js"
 LAYER_SWITCH_STYLE = Path(__file__).with_name("templates") / "layer_switch.css"
+SIDEBAR_CARD_KEY = "card-in-sidebar"
+UNDER_MAP_CARD_KEY = "card-under-map"
+"""The Map page's two copies of the card (the stylesheet shows one, by screen width)."""
+MAP_FRAME_KEY = "map-frame"
+"""The Map page's map, which the stylesheet gives the window's height."""
+TIME_BOX_KEY = "time-controls"
+"""The sidebar's box after the card: card_preview.js puts a card before it when none is up."""
+CARD_PREVIEW_SCRIPT = Path(__file__).with_name("templates") / "card_preview.js"
+CARD_PREVIEW_STYLE = Path(__file__).with_name("templates") / "card_preview.css"
 MAP_REDRAW_KEY = "map-redraw"
 """The Map page's hidden redraw button: layer_switch.js and layer_switch.css find it as
 `.st-key-map-redraw`."""
@@ -84,6 +93,16 @@ def layer_switch_script() -> str:
     a layer it does not know), the script clicks the hidden redraw button for a full rerun."""
     return (f'<span class="cbm-layer-switch" hidden></span>{_style(LAYER_SWITCH_STYLE)}'
             f"{_page_script(LAYER_SWITCH_SCRIPT)}")
+
+
+@functools.cache
+def card_preview_script() -> str:
+    """A `<style>` and `<script>` for the Map page (`templates/card_preview.js` and `.css`): a
+    clicked feature's card shows at the click, from the card files the server wrote, instead of
+    after the map's 250 ms wait for a double click and the rerun that brings it; the rerun's
+    card then takes its place."""
+    return (f'<span class="cbm-card-preview-script" hidden></span>{_style(CARD_PREVIEW_STYLE)}'
+            f"{_page_script(CARD_PREVIEW_SCRIPT)}")
 
 
 def _style(path: Path) -> str:

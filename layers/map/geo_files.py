@@ -25,6 +25,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +51,14 @@ GEO_URL = "/app/static/geo"
 """Where Streamlit serves `GEO_DIR` (static serving is on in .streamlit/config.toml)."""
 BASEMAP = "basemap"
 LEGEND = "legend"
+CARDS = "cards"
+"""The index of the feature cards' files, {feature id: file name} (`card_files`): no shipped
+layer has this id, and the briefer's layers' ids all start with `user-`."""
 HASH_CHARS = 16
-SUFFIXES = (".js", ".css")
-"""A file key ending in one of these is written as it is (a script, a stylesheet); any other key
-names a JSON document (layer ids are slugs, never dotted)."""
+SUFFIXES = (".js", ".css", ".html")
+"""A file key ending in one of these is written as it is (a script, a stylesheet, a card); any
+other key names a JSON document (layer ids are slugs, never dotted)."""
+_CARD_STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 
 SERVED: Mapping[str, Path] = {
     "labels.js": ENGINE_SCRIPT,
@@ -220,16 +225,37 @@ def served_files() -> dict[str, bytes]:
     return found
 
 
-def map_files(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Document | bytes]:
-    """Everything `write_files` writes for the live map: the geometry documents and the map's
-    scripts and frame stylesheet."""
-    return {**documents(catalog, basemap_dir), **served_files()}
+def card_files(cards: Mapping[str, str]) -> dict[str, Document | bytes]:
+    """Each feature's card (`layers.html.card.feature_cards`: HTML escaped when it was built) as
+    a file, and their index under `CARDS`: the Map page shows a clicked feature's card from
+    these at the click, before its rerun brings the card itself (`layers/html/templates/
+    card_preview.js`). A card's file key is its feature id when that is a plain slug, so a file
+    name never carries a briefer's text; any other id gets a hash."""
+    found: dict[str, Document | bytes] = {}
+    index: dict[str, str] = {}
+    for ident, html in cards.items():
+        stem = ident if _CARD_STEM.fullmatch(ident) else (
+            "feature-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:HASH_CHARS])
+        key = f"card-{stem}.html"
+        found[key] = html.encode("utf-8")
+        index[ident] = file_name(key, found[key])
+    found[CARDS] = index
+    return found
+
+
+def map_files(catalog: Catalog, basemap_dir: Path = BASEMAP_DIR,
+              cards: Mapping[str, str] | None = None) -> dict[str, Document | bytes]:
+    """Everything `write_files` writes for the live map: the geometry documents, the map's
+    scripts and frame stylesheet, and, given them, the feature cards (`card_files`)."""
+    return {**documents(catalog, basemap_dir), **served_files(),
+            **(card_files(cards) if cards is not None else {})}
 
 
 def write_map_files(catalog: Catalog, directory: Path = GEO_DIR,
-                    basemap_dir: Path = BASEMAP_DIR) -> GeoFiles:
+                    basemap_dir: Path = BASEMAP_DIR,
+                    cards: Mapping[str, str] | None = None) -> GeoFiles:
     """`map_files` written to `directory`, with each layer's periods for dated addresses."""
-    written = write_files(map_files(catalog, basemap_dir), directory)
+    written = write_files(map_files(catalog, basemap_dir, cards), directory)
     return GeoFiles(written.names, {layer.id: periods(layer) for layer in catalog.layers})
 
 

@@ -23,7 +23,7 @@ from layers.map.assets import localize, offline_map
 from layers.map.basemap import TileBasemap, add_offline_basemap
 from layers.map.draw import DrawControl
 from layers.map.elements import ValueMacro
-from layers.map.geo_files import BASEMAP, GEO_URL, LEGEND, GeoFiles
+from layers.map.geo_files import BASEMAP, CARDS, GEO_URL, LEGEND, GeoFiles
 from layers.map.geo_layer import GeoLoader, MapScripts, SelectionHalo
 from layers.map.label_layer import LabelEngine
 from layers.map.layer import (
@@ -272,17 +272,20 @@ class LayerSwitches(ValueMacro):
     """The layers a page's checkboxes switch in the browser (geo_loader.js `sync`): each one's
     checkbox class name (`layer_class_name`), file as of the rerun's day (under `base`) and
     whether it is on, as `[name, file, on]`; every rerun sends it, so it is kept short. The map
-    draws those that are on and keeps them drawn across reruns (geo_loader.js `switches`)."""
+    draws those that are on and keeps them drawn across reruns (geo_loader.js `switches`).
+    `cards_url`, the index of the feature cards' files (`geo_files.card_files`), has a click
+    show its feature's card at once (layers/html/templates/card_preview.js)."""
 
     _template = template("layer_switches.js")
 
     def __init__(self, legend_url: str, base: str, selection: bool,
-                 layers: list[list[object]]) -> None:
+                 layers: list[list[object]], cards_url: str | None = None) -> None:
         super().__init__()
         self.legend_url = legend_url
         self.base = base
         self.selection = selection
         self.layers = layers
+        self.cards_url = cards_url
 
 
 def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles,
@@ -301,7 +304,8 @@ def legend_group(visible: Iterable[str], selection: bool, geo: GeoFiles,
     switches = [[layer_class_name(layer.id), geo.url(layer.id, day).removeprefix(GEO_URL + "/"),
                  layer.id in visible] for layer in switchable]
     if switches:
-        LayerSwitches(geo.url(LEGEND), GEO_URL + "/", selection, switches).add_to(group)
+        cards = geo.url(CARDS) if CARDS in geo.names else None
+        LayerSwitches(geo.url(LEGEND), GEO_URL + "/", selection, switches, cards).add_to(group)
     return group
 
 

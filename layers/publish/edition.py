@@ -54,7 +54,7 @@ from layers.data.catalog import Catalog, Layer, bounds_around
 from layers.data.mentions import MentionIndex, build_index
 from layers.html import markup
 from layers.html.article_view import paragraph_html, places
-from layers.html.card import build_card, card_html
+from layers.html.card import feature_cards
 from layers.html.provenance import (
     cited_reference_html,
     cited_references,
@@ -209,13 +209,10 @@ def _cards(edition: Edition, catalog: Catalog, article: Article, index: MentionI
     """One file per feature: the app's card (`layers.html.card`), its links pointed at the
     edition; the explorer fetches it when the feature is opened."""
     found: dict[str, str] = {}
-    for feature in catalog.features:
-        ident = feature.properties.get("id")
-        if not isinstance(ident, str) or ident in found:
-            continue
-        html = static_links(card_html(build_card(feature, article, index, catalog)), here="map")
+    for ident, html in feature_cards(catalog, article, index).items():
         stem = ident if _FILE_STEM.fullmatch(ident) else "feature"
-        found[ident] = edition.add_hashed(f"cards/{stem}", ".html", html.encode("utf-8"))
+        found[ident] = edition.add_hashed(f"cards/{stem}", ".html",
+                                          static_links(html, here="map").encode("utf-8"))
     return found
 
 

@@ -10,7 +10,10 @@
 // rerun showing the same layers (a selection, a date) draws nothing again, and the list says
 // what comes off. A layer's checkbox switches its layer here at the click
 // (cbmGeo.sync, called by the page's layers/html/templates/layer_switch.js): the checkbox's own
-// rerun is then only that checkbox's, and the next full rerun agrees. Holds no closing tag.
+// rerun is then only that checkbox's, and the next full rerun agrees. With the list comes the
+// index of the feature cards' files: a click on a feature then has the page show its card at
+// once (the page's CbmCardPreview, layers/html/templates/card_preview.js), a double click takes
+// it back. Holds no closing tag.
 window.CbmGeo = window.CbmGeo || (function () {
     "use strict";
 
@@ -26,6 +29,35 @@ window.CbmGeo = window.CbmGeo || (function () {
         var board = null;  // this rerun's switchable layers (switches)
         var added = false;  // a layer joined a group since the last restack
         var switchable = {};  // url: true for every layer file a rerun's list has named
+        var cards = null;  // the feature cards' index (switches), for the page's card preview
+
+        // The page's card preview, when this map is the Map page's (null: another page's map,
+        // or a page out of reach)
+        function preview() {
+            try {
+                return cards && window.parent !== window && window.parent.CbmCardPreview || null;
+            } catch (error) {
+                return null;
+            }
+        }
+
+        // A feature that takes the mouse: a hover fetches its card, a click shows it
+        function live(layer, feature) {
+            var id = feature.properties.id;
+            if (!id) { return; }
+            layer.on("mouseover", function () {
+                var page = preview();
+                if (page) { page.prefetch(id, cards); }
+            });
+            layer.on("click", function () {
+                var page = preview();
+                if (page) { page.show(id, cards); }
+            });
+        }
+        map.on("dblclick", function () {
+            var page = preview();
+            if (page) { page.cancel(); }
+        });
 
         function tell(message) {
             if (!notice) {
@@ -54,7 +86,7 @@ window.CbmGeo = window.CbmGeo || (function () {
         // both added straight to the group: the group passes its features' clicks on (a plain
         // layer group between them would swallow them).
         function build(doc) {
-            var made = [CbmGeoDraw.build(doc)];
+            var made = [CbmGeoDraw.build(doc, live)];
             var engine = map.cbmLabels;
             if (engine && doc.labels && doc.labels.length) { made.push(engine.layer(doc.labels)); }
             return made;
@@ -92,9 +124,17 @@ window.CbmGeo = window.CbmGeo || (function () {
         // What a Map page rerun shows: the legend file, whether a feature is selected, and every
         // layer in registry order as [key, file, on]: `key` names its checkbox's container (the
         // end of its class), `file` is under `base`. The layers that are on are drawn from here
-        // (the page sends no group per layer).
-        function switches(legendUrl, base, selection, rows) {
+        // (the page sends no group per layer). `cardsUrl`: the feature cards' index, or null.
+        function switches(legendUrl, base, selection, rows, cardsUrl) {
             if (!kept) { kept = L.featureGroup().addTo(map); }
+            var idle = window.requestIdleCallback || function (then) { setTimeout(then, 200); };
+            if (cardsUrl && cardsUrl !== cards) {
+                cards = cardsUrl;
+                idle(function () {  // the page's script is installed after the map's first run
+                    var page = preview();
+                    if (page) { page.prefetch(null, cards); }
+                });
+            }
             var layers = rows.map(function (row) {
                 return {key: row[0], url: base + row[1], on: row[2]};
             });
@@ -115,7 +155,6 @@ window.CbmGeo = window.CbmGeo || (function () {
             });
             // the layers that are off, fetched and built while the page is idle, so a first
             // switch draws at once like a later one
-            var idle = window.requestIdleCallback || function (then) { setTimeout(then, 200); };
             layers.forEach(function (layer) {
                 if (layer.on || drawn[layer.url]) { return; }
                 idle(function () {
