@@ -3,7 +3,9 @@ the selection outline, framing."""
 
 import hashlib
 import json
+import os
 import re
+import time
 
 import folium
 import geopandas as gpd
@@ -15,6 +17,7 @@ from layers.map.geo_files import (
     BASEMAP,
     CARDS,
     LEGEND,
+    UNUSED_FOR_S,
     GeoFiles,
     card_files,
     layer_document,
@@ -214,8 +217,8 @@ def test_the_map_page_legend_lists_every_layer_its_checkboxes_switch(tmp_path):
 
 def test_each_card_is_a_file_named_by_its_content_and_listed_by_feature_id(tmp_path):
     """The cards a click shows before its rerun (`card_files`): one file per feature, its HTML
-    as given, and an index the map fetches once; an id that is not a plain slug (a briefer's
-    drawing, say) never becomes a file name."""
+    as given, and an index the map fetches once; an id that is not a plain slug never becomes a
+    file name. Another server's cards (another workspace's) stay until unused for a day."""
     odd = "user-x/../<b>"
     layer = make_layer()
     geo = write_files({**card_files({"goris": "<div>Goris</div>", odd: "<div>odd</div>"}),
@@ -228,6 +231,16 @@ def test_each_card_is_a_file_named_by_its_content_and_listed_by_feature_id(tmp_p
     assert (tmp_path / index[odd]).read_text(encoding="utf-8") == "<div>odd</div>"
     html = rendered([legend_group([], False, geo, switchable=[layer])])
     assert json.dumps(geo.url(CARDS)) in html[html.index("cbmGeo.switches("):]
+    again = write_files({**card_files({"goris": "<div>Goris, edited</div>"}),
+                         LEGEND: legend_parts(), layer.id: layer_document(layer)}, tmp_path)
+    assert (tmp_path / index["goris"]).exists() and (tmp_path / geo.names[CARDS]).exists()
+    day_ago = time.time() - UNUSED_FOR_S - 60
+    for name in (index["goris"], geo.names[CARDS], again.names["card-goris.html"]):
+        os.utime(tmp_path / name, (day_ago, day_ago))
+    write_files({**card_files({"goris": "<div>Goris, edited</div>"}), LEGEND: legend_parts(),
+                 layer.id: layer_document(layer)}, tmp_path)
+    assert not (tmp_path / index["goris"]).exists() and not (tmp_path / geo.names[CARDS]).exists()
+    assert (tmp_path / again.names["card-goris.html"]).exists()  # in use: touched when written
 
 
 def test_other_pages_legends_switch_nothing(tmp_path):

@@ -252,10 +252,16 @@ def events() -> tuple[tuple[Event, ...], str | None]:
     return _events(geodata_stamp())
 
 
+EARLY_CARDS = 2_000
+"""The features whose cards a click shows before its rerun (the shipped ones come first): a
+workspace of 20,000 uploaded features would otherwise cost every Map session an index of them
+and the server their cards at every edit; beyond these a click waits for its rerun's card."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _geo_files(stamp: float, revision: int) -> GeoFiles:
-    return write_map_files(catalog(), GEO_DIR,
-                           cards=feature_cards(catalog(), article(), mentions()))
+    return write_map_files(catalog(), GEO_DIR, cards=feature_cards(
+        catalog(), article(), mentions(), limit=EARLY_CARDS))
 
 
 def geo_files() -> GeoFiles:

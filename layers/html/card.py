@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 from dataclasses import dataclass
 
 from layers.data.article import MONTHS, Article, Reference
@@ -20,6 +21,7 @@ from layers.html.references import map_link, paragraph_link, references_html
 _DATE_LABELS = (("date", "Date"), ("valid_from", "From"), ("valid_to", "Until"))
 SIDE_OFFICIALS = {"Armenia": "Armenian officials", "Azerbaijan": "Azerbaijani officials"}
 """The claim columns of a card, always in this order whichever side's feature is open."""
+log = logging.getLogger(__name__)
 PASSAGES_ON_PAPER = 6
 """A printed card quotes the article's first sentences about the place and says how many more
 there are, so that the map and the card fit on one page (style.css hides the rest on paper)."""
@@ -197,15 +199,24 @@ def _source(entry: str, sources: dict[str, dict]) -> dict:
     return {"name": entry}
 
 
-def feature_cards(catalog: Catalog, article: Article, index: MentionIndex) -> dict[str, str]:
+def feature_cards(catalog: Catalog, article: Article, index: MentionIndex,
+                  limit: int | None = None) -> dict[str, str]:
     """Every feature's card as `card_html`, by feature id (the first feature of an id wins, as
-    `Catalog.feature` finds it): what the Map page's browser shows at a click before the server
-    has answered (`layers.map.geo_files`), and the static edition's card files."""
+    `Catalog.feature` finds it), at most `limit` of them: what the Map page's browser shows at a
+    click before the server has answered (`layers.map.geo_files`), and the static edition's
+    card files. A feature whose card cannot be built is logged and left out, so it costs its
+    own early card, not every other feature's (its click still gets the rerun's answer)."""
     found: dict[str, str] = {}
     for feature in catalog.features:
         ident = feature.properties.get("id")
-        if isinstance(ident, str) and ident not in found:
+        if not isinstance(ident, str) or ident in found:
+            continue
+        if limit is not None and len(found) >= limit:
+            break
+        try:
             found[ident] = card_html(build_card(feature, article, index, catalog))
+        except Exception:  # any fault in one feature's data
+            log.exception("no card file for feature %r", ident)
     return found
 
 

@@ -20,12 +20,14 @@ not use these files: it inlines everything, because it must open from a USB stic
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import datetime
 import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +55,13 @@ BASEMAP = "basemap"
 LEGEND = "legend"
 CARDS = "cards"
 """The index of the feature cards' files, {feature id: file name} (`card_files`): no shipped
-layer has this id, and the briefer's layers' ids all start with `user-`."""
+layer has this id, and the briefer's layers' ids all start with `my-`."""
+CARD_PREFIX = "card-"
+UNUSED_FOR_S = 24 * 3600
+"""The cards' files and indexes depend on the workspace, and two servers may share `GEO_DIR`
+with different workspaces (`CBM_WORKSPACE`): they are not removed as older versions of their
+names, which would have the servers delete each other's, but once no server has written them
+for this long (`write_files` touches what it would have written)."""
 HASH_CHARS = 16
 SUFFIXES = (".js", ".css", ".html")
 """A file key ending in one of these is written as it is (a script, a stylesheet, a card); any
@@ -229,14 +237,14 @@ def card_files(cards: Mapping[str, str]) -> dict[str, Document | bytes]:
     """Each feature's card (`layers.html.card.feature_cards`: HTML escaped when it was built) as
     a file, and their index under `CARDS`: the Map page shows a clicked feature's card from
     these at the click, before its rerun brings the card itself (`layers/html/templates/
-    card_preview.js`). A card's file key is its feature id when that is a plain slug, so a file
-    name never carries a briefer's text; any other id gets a hash."""
+    card_preview.js`). A card's file key is its feature id when that is a plain slug, as every
+    id the catalog accepts is; any other would get a hash, never become a path."""
     found: dict[str, Document | bytes] = {}
     index: dict[str, str] = {}
     for ident, html in cards.items():
         stem = ident if _CARD_STEM.fullmatch(ident) else (
             "feature-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:HASH_CHARS])
-        key = f"card-{stem}.html"
+        key = f"{CARD_PREFIX}{stem}.html"
         found[key] = html.encode("utf-8")
         index[ident] = file_name(key, found[key])
     found[CARDS] = index
@@ -260,9 +268,9 @@ def write_map_files(catalog: Catalog, directory: Path = GEO_DIR,
 
 
 def write_files(docs: Mapping[str, Document | bytes], directory: Path = GEO_DIR) -> GeoFiles:
-    """Write each document as `<name>.<hash>.json` (bytes under a `.js`/`.css` key as
+    """Write each document as `<name>.<hash>.json` (bytes under a `.js`/`.css`/`.html` key as
     `<stem>.<hash>.<suffix>`) and delete the older versions of the same names (a data edit
-    leaves no stale file behind).
+    leaves no stale file behind), but for the cards', which go once unused (`UNUSED_FOR_S`).
 
     Written through a temporary file and `os.replace`, so a browser never reads half a file and
     two servers starting at once (the test suite runs a light and a dark one) write the same
@@ -278,8 +286,24 @@ def write_files(docs: Mapping[str, Document | bytes], directory: Path = GEO_DIR)
             partial = target.with_suffix(f".{os.getpid()}.part")
             partial.write_bytes(content)
             os.replace(partial, target)
-    _remove_stale(directory, names)
+        elif _shared(name):
+            os.utime(target)  # in use: see UNUSED_FOR_S
+    _remove_stale(directory, {k: v for k, v in names.items() if not _shared(k)})
+    _remove_unused(directory, set(names.values()))
     return GeoFiles(names)
+
+
+def _shared(key: str) -> bool:
+    return key == CARDS or key.startswith(CARD_PREFIX)
+
+
+def _remove_unused(directory: Path, current: set[str]) -> None:
+    """The cards' files and indexes no server has written for `UNUSED_FOR_S`."""
+    too_old = time.time() - UNUSED_FOR_S
+    for path in (*directory.glob(f"{CARD_PREFIX}*.html"), *directory.glob(f"{CARDS}.*.json")):
+        with contextlib.suppress(OSError):  # another server's removal came first
+            if path.name not in current and path.stat().st_mtime < too_old:
+                path.unlink()
 
 
 def _remove_stale(directory: Path, current: Mapping[str, str]) -> None:

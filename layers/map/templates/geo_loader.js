@@ -16,6 +16,7 @@
 // it back. Holds no closing tag.
 window.CbmGeo = window.CbmGeo || (function () {
     "use strict";
+    var PENDING_MS = 10000;  // a click's hold on the lists (stale): past any rerun's run
 
     function create(map) {
         // the group layers stay in across reruns, made by the first list of layers (switches),
@@ -30,6 +31,7 @@ window.CbmGeo = window.CbmGeo || (function () {
         var added = false;  // a layer joined a group since the last restack
         var switchable = {};  // url: true for every layer file a rerun's list has named
         var cards = null;  // the feature cards' index (switches), for the page's card preview
+        var pending = {};  // checkbox key: a click the server's lists may not have seen (stale)
 
         // The page's card preview, when this map is the Map page's (null: another page's map,
         // or a page out of reach)
@@ -57,6 +59,14 @@ window.CbmGeo = window.CbmGeo || (function () {
         map.on("dblclick", function () {
             var page = preview();
             if (page) { page.cancel(); }
+        });
+        // A tooltip open when the map moves is about where the pointer was: a tap's stays open on
+        // a touch screen while the map flies to the tapped feature, and ends past the map's edge
+        map.on("movestart", function () {
+            map.eachLayer(function (layer) {
+                var tip = layer.getTooltip && layer.getTooltip();
+                if (tip && tip.isOpen()) { layer.closeTooltip(); }
+            });
         });
 
         function tell(message) {
@@ -138,6 +148,7 @@ window.CbmGeo = window.CbmGeo || (function () {
             var layers = rows.map(function (row) {
                 return {key: row[0], url: base + row[1], on: row[2]};
             });
+            var clickKept = stale(layers);
             board = {legend: legendUrl, selection: selection, layers: layers};
             // what this rerun does not show comes off the kept group (the component removes only
             // its own groups): layers switched off, and files of another date; never the
@@ -150,6 +161,11 @@ window.CbmGeo = window.CbmGeo || (function () {
                 if (wanted[url] === kept && switchable[url] && !showing[url]) { detach(url); }
             });
             shown.forEach(function (layer) { attach(kept, layer.url); });
+            if (clickKept) {  // the legend this rerun drew is the stale list's: draw it again
+                window.cbmShowLegend(legendUrl, shown.map(function (layer) {
+                    return layer.url;
+                }), selection);
+            }
             Promise.all(shown.map(function (layer) { return load(layer.url); })).then(function () {
                 if (added) { added = false; restack(-1); }  // one came on top: put in order
             });
@@ -176,6 +192,37 @@ window.CbmGeo = window.CbmGeo || (function () {
             });
         }
 
+        // A rerun's list made before a checkbox's click had reached the server (the click came
+        // while a full run was running, and the checkbox's own run waits for it) would take
+        // back what the click drew. Each click is kept (`pending`) with the address's `layers`
+        // as it stood then; the checkbox's run writes that parameter anew, so a list that
+        // disagrees with the click while the address is unchanged is from before the click:
+        // the click's state stands in it. A list that agrees, or one that comes after the
+        // address changed (the server's own say, such as the place search switching a layer
+        // on), ends the click's hold, as does PENDING_MS. True if a click stood in for a row.
+        function stale(layers) {
+            var now = Date.now(), param = layersParam(), held = false;
+            layers.forEach(function (layer) {
+                var click = pending[layer.key];
+                if (!click) { return; }
+                if (layer.on !== click.on && param === click.param && now - click.at < PENDING_MS) {
+                    layer.on = click.on;
+                    held = true;
+                } else {
+                    delete pending[layer.key];
+                }
+            });
+            return held;
+        }
+
+        function layersParam() {
+            try {
+                return new URLSearchParams(window.parent.location.search).get("layers");
+            } catch (error) {
+                return null;
+            }
+        }
+
         // The page's layer checkboxes as they stand ({key: checked}): draw or remove each layer
         // whose checkbox differs from the map, and show the legend of what is on. False when
         // this map cannot (not drawn, or a checkbox it does not know), so the page asks the
@@ -192,6 +239,7 @@ window.CbmGeo = window.CbmGeo || (function () {
             board.layers.forEach(function (layer, index) {
                 if (!(layer.key in states) || states[layer.key] === layer.on) { return; }
                 layer.on = states[layer.key];
+                pending[layer.key] = {on: layer.on, param: layersParam(), at: Date.now()};
                 changed = true;
                 if (layer.on) {
                     attach(kept, layer.url);
