@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -321,6 +321,26 @@ class MapView:
         assert frame_box is not None
         assert 0 <= x <= frame_box["width"] and 0 <= y <= frame_box["height"], "off the map"
         self.page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)
+
+    def draw_vertices(self, vertices: Sequence[tuple[float, float]]) -> None:
+        """Click each (lat, lon) vertex of a shape being drawn (the outline is left open).
+
+        Leaflet.draw drops a click that comes within its 50 ms guard after the last vertex (on
+        a loaded machine the guard's timer fires late), as a user sees when a click makes no
+        vertex and clicks again: each click is checked by its vertex marker and, if none came,
+        made once more. A vertex is added as the mouse button comes up, so a click that has
+        not added one within a second never will.
+        """
+        markers = self.inside.locator(".leaflet-editing-icon")
+        for made, (lat, lon) in enumerate(vertices):
+            for attempt in range(1, 4):
+                self.click_at(lat, lon)
+                try:
+                    expect(markers).to_have_count(made + 1, timeout=1_000)
+                    break
+                except AssertionError:
+                    if attempt == 3:
+                        raise
 
 
 @pytest.fixture

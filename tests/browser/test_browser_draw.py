@@ -26,8 +26,7 @@ def test_a_polygon_drawn_in_draw_mode_is_measured_and_reaches_the_page(open_map,
     expect(sidebar.get_by_text("Drawn:")).to_have_count(0)
 
     view.inside.locator("a.leaflet-draw-draw-polygon").click()
-    for lat, lon in TRIANGLE:
-        view.click_at(lat, lon)
+    view.draw_vertices(TRIANGLE)
     tooltip = view.inside.locator(".leaflet-draw-tooltip-subtext")
     expect(tooltip).to_contain_text("km²")  # the area shows while the outline is still open
     view.click_at(*TRIANGLE[0])  # the first vertex again closes the outline

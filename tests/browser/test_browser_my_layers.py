@@ -50,8 +50,8 @@ def test_a_drawn_feature_is_kept_and_survives_a_server_restart(browser, watch, t
         view = MapView(page)
         view.wait_drawn()
         view.inside.locator("a.leaflet-draw-draw-polygon").click()
-        for lat, lon in [*TRIANGLE, TRIANGLE[0]]:
-            view.click_at(lat, lon)
+        view.draw_vertices(TRIANGLE)
+        view.click_at(*TRIANGLE[0])  # the first vertex again closes the outline
         sidebar = page.locator("[data-testid=stSidebar]")
         expect(sidebar.get_by_text("Drawn: polygon")).to_be_visible(timeout=APPEARS_MS)
         sidebar.get_by_label("Name").fill("Ridge above Goris")
