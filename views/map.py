@@ -59,9 +59,10 @@ from views.common import (
     workspace_problem,
 )
 from views.drawing import DRAW_KEY, draw_round, draw_toggle, drawing_form
-from views.search import place_search
+from views.search import lists_layer, place_search
 
 MAP_KEY = "map"
+SWITCHED_KEY = "layer-switched"  # the layer whose checkbox was just clicked (its on_change)
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -185,9 +186,13 @@ def layer_switch(layer_id: str) -> None:
     rerun, which draws the same layers from this session's checkboxes.
     """
     layer = cat.layer(layer_id)  # a title is text, not Markdown: a briefer's may hold anything
-    st.checkbox(markdown_literal(layer.title), key=layer_key(layer.id))
+    st.checkbox(markdown_literal(layer.title), key=layer_key(layer.id),
+                on_change=st.session_state.update, kwargs={SWITCHED_KEY: layer.id})
     offer_to_fit(layer, bool(st.session_state.get(layer_key(layer.id))))
     sync_query_params(layers_param(visible_layers(), default_layers), owned=("layers",))
+    # the search's results say whether their layers are on, and this rerun is only this box's
+    if st.session_state.pop(SWITCHED_KEY, None) == layer.id and lists_layer(cat, layer.id):
+        st.rerun()
 
 
 def keep_view() -> None:

@@ -21,6 +21,7 @@ from layers.map.state import layer_key
 QUERY_KEY = "place-search"
 CHOSEN_KEY = "place-search-chosen"
 NOTICE_KEY = "place-search-notice"
+SHOWN_KEY = "place-search-shown"
 MAX_HITS = 8
 DEBOUNCE_MS = 150
 LAYER_OFF = "layer off"
@@ -46,6 +47,19 @@ def _choose(cat: Catalog, feature_id: str, select: Callable[[str], None]) -> Non
     select(feature_id)
 
 
+def lists_layer(cat: Catalog, layer_id: str) -> bool:
+    """Whether a result the search shows now is on `layer_id`: its label says whether that layer
+    is on, so a checkbox switching it (a rerun of the checkbox's own fragment, not of the
+    search's) has the page rerun, lest the label still say "layer off" over a layer on."""
+    for hit in st.session_state.get(SHOWN_KEY, ()):
+        try:
+            if cat.feature(hit).layer.id == layer_id:
+                return True
+        except KeyError:  # deleted from My layers since it was shown: the rerun drops it
+            return True
+    return False
+
+
 @st.fragment
 def place_search(cat: Catalog, select: Callable[[str], None]) -> None:
     """The search box, its results as buttons, and the notice of a layer switched on."""
@@ -54,6 +68,7 @@ def place_search(cat: Catalog, select: Callable[[str], None]) -> None:
     query = st_keyup("Find a place", key=QUERY_KEY, debounce=DEBOUNCE_MS,
                      placeholder="e.g. Nakhichevan, Karabakh, Jermuk")
     hits = cat.search(query)[:MAX_HITS] if query.strip() else []
+    st.session_state[SHOWN_KEY] = tuple(hits)
     if query.strip() and not hits:
         st.caption("No place matches that name or spelling.")
     for hit in hits:

@@ -62,3 +62,23 @@ def test_choosing_a_result_on_a_hidden_layer_switches_it_on_and_opens_its_card(
     expect(meghri).to_have_text(f"Meghri · {title}")
     expect(view.shapes()).to_have_count(default + geo_layers[HIDDEN_LAYER].shape_count)
     expect(page).to_have_url(re.compile(r"[?&]feature=meghri(&|$)"))
+
+
+def test_a_result_says_its_layer_is_on_once_its_checkbox_switches_it_on(open_map, page,
+                                                                         geo_layers):
+    """The checkbox's rerun is its own fragment's, not the search's: the result on that layer
+    must not go on saying "layer off" (nor, switched off again, stop saying it)."""
+    view = open_map("/")
+    title = geo_layers[HIDDEN_LAYER].title
+    search_box(page).press_sequentially("Meghry", delay=60)
+    meghri = result(page, "meghri")
+    expect(meghri).to_have_text(f"Meghri · {title} · layer off", timeout=RESULTS_APPEAR_MS)
+    checkbox = page.get_by_role("checkbox", name=title, exact=True)
+    checkbox.locator("xpath=ancestor::label").click()
+    expect(checkbox).to_be_checked()
+    expect(meghri).to_have_text(f"Meghri · {title}", timeout=RESULTS_APPEAR_MS)
+    default = sum(layer.shape_count for layer in geo_layers.values() if layer.visible)
+    expect(view.shapes()).to_have_count(default + geo_layers[HIDDEN_LAYER].shape_count)
+    checkbox.locator("xpath=ancestor::label").click()
+    expect(meghri).to_have_text(f"Meghri · {title} · layer off", timeout=RESULTS_APPEAR_MS)
+    expect(view.shapes()).to_have_count(default)
