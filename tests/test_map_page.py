@@ -338,6 +338,27 @@ def test_a_click_shows_the_card_the_rerun_brings_from_a_file_the_server_wrote():
     assert (views.common.GEO_DIR / index["goris"]).read_text(encoding="utf-8") == sent
 
 
+def test_a_map_file_deleted_under_a_running_server_is_written_again_on_the_next_rerun():
+    """Someone cleans static/geo/ while the server runs: the next rerun writes the map's files
+    again (the map would otherwise fetch a missing layer). A card's file is not looked for on
+    every rerun (a workspace may hold 2,000): its click shows the card once the rerun brings
+    it, as when no file was written, until the map's files are next written."""
+    at = run_map()
+    (layer_file, *_) = drawn_files(at)
+    (call,) = SWITCHES.findall(component_args(at)["feature_group"])
+    index_file = json.loads(f"[{call}]")[4].rsplit("/", 1)[1]
+    goris_card = json.loads((views.common.GEO_DIR / index_file).read_text("utf-8"))["goris"]
+    (views.common.GEO_DIR / goris_card).unlink()
+    at.run()
+    assert not (views.common.GEO_DIR / goris_card).exists()
+    for gone in (layer_file, index_file):
+        (views.common.GEO_DIR / gone).unlink()
+        at.run()
+        assert (views.common.GEO_DIR / gone).exists()
+        assert (views.common.GEO_DIR / goris_card).exists()  # written with the rest
+        (views.common.GEO_DIR / goris_card).unlink()
+
+
 def test_the_card_preview_script_finds_the_card_boxes_by_their_keys():
     """card_preview.js puts its copy where the page's card stands, before the box that follows
     it, or under the map: found by the classes Streamlit gives those containers' keys, the

@@ -66,7 +66,7 @@ HASH_CHARS = 16
 SUFFIXES = (".js", ".css", ".html")
 """A file key ending in one of these is written as it is (a script, a stylesheet, a card); any
 other key names a JSON document (layer ids are slugs, never dotted)."""
-_CARD_STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+_PLAIN_STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 
 SERVED: Mapping[str, Path] = {
     "labels.js": ENGINE_SCRIPT,
@@ -233,6 +233,20 @@ def served_files() -> dict[str, bytes]:
     return found
 
 
+def card_stem(ident: str) -> str:
+    """A feature's card file's stem: its id when that is a plain slug, as every id the catalog
+    accepts is; any other id gets a hash of itself, so no id ever becomes a path (the app's
+    cards here and the static edition's, `layers.publish.edition`)."""
+    if _PLAIN_STEM.fullmatch(ident):
+        return ident
+    return "feature-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def is_card_file(key: str) -> bool:
+    """Whether a file key is one feature's card (not their index, not the map's own files)."""
+    return key.startswith(CARD_PREFIX)
+
+
 def card_files(cards: Mapping[str, str]) -> dict[str, Document | bytes]:
     """Each feature's card (`layers.html.card.feature_cards`: HTML escaped when it was built) as
     a file, and their index under `CARDS`: the Map page shows a clicked feature's card from
@@ -242,9 +256,7 @@ def card_files(cards: Mapping[str, str]) -> dict[str, Document | bytes]:
     found: dict[str, Document | bytes] = {}
     index: dict[str, str] = {}
     for ident, html in cards.items():
-        stem = ident if _CARD_STEM.fullmatch(ident) else (
-            "feature-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:HASH_CHARS])
-        key = f"{CARD_PREFIX}{stem}.html"
+        key = f"{CARD_PREFIX}{card_stem(ident)}.html"
         found[key] = html.encode("utf-8")
         index[ident] = file_name(key, found[key])
     found[CARDS] = index
@@ -294,7 +306,7 @@ def write_files(docs: Mapping[str, Document | bytes], directory: Path = GEO_DIR)
 
 
 def _shared(key: str) -> bool:
-    return key == CARDS or key.startswith(CARD_PREFIX)
+    return key == CARDS or is_card_file(key)
 
 
 def _remove_unused(directory: Path, current: set[str]) -> None:

@@ -66,7 +66,7 @@ from layers.html.references import map_link, paragraph_link, references_html
 from layers.html.styles import stylesheet
 from layers.map.assets import LABEL_JS, MAP_CSS, MAP_JS, inlinable_text
 from layers.map.basemap import BASEMAP_PANE, BASEMAP_Z
-from layers.map.geo_files import BASEMAP, documents, serialise
+from layers.map.geo_files import BASEMAP, card_stem, documents, serialise
 from layers.map.geo_layer import draw_source
 from layers.map.label_layer import engine_options, engine_source, js_json
 from layers.map.legend import layer_legend_html, legend_parts
@@ -93,7 +93,6 @@ PAGES = (("map", "index.html", "Map"), ("article", "article.html", "Article"),
 """(key, file, title) of the pages, in the order the navigation lists them."""
 ATTRIBUTION = "Background: Natural Earth (public domain)"
 EDITION_TITLE = "Caucasus Briefing Map"
-_FILE_STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 _CSS_URL = re.compile(r"url\((?:'|\")?([^'\")]+)(?:'|\")?\)")
 _LINK_SCHEMES = ("https://", "http://")
 
@@ -210,8 +209,7 @@ def _cards(edition: Edition, catalog: Catalog, article: Article, index: MentionI
     edition; the explorer fetches it when the feature is opened."""
     found: dict[str, str] = {}
     for ident, html in feature_cards(catalog, article, index).items():
-        stem = ident if _FILE_STEM.fullmatch(ident) else "feature"
-        found[ident] = edition.add_hashed(f"cards/{stem}", ".html",
+        found[ident] = edition.add_hashed(f"cards/{card_stem(ident)}", ".html",
                                           static_links(html, here="map").encode("utf-8"))
     return found
 
