@@ -240,7 +240,7 @@ async def serve(script: Path, cwd: Path, log_dir: Path, name: str,
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false",
              *options],
             cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
             # an empty workspace of its own: the briefer's layers are not what is measured
