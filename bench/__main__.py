@@ -58,6 +58,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results.md"
 FLOOR_SCRIPT = HERE / "floor_app.py"
+BARE_MAP_SCRIPT = HERE / "bare_map_app.py"
 SIDEBAR = '[data-testid="stSidebar"]'
 TOGGLE_LAYER = "Middle Corridor"
 SELECT_FEATURE = "goris"
@@ -134,6 +135,31 @@ async def floor_rep(browser: Browser, server: Server, samples: dict, notes: dict
         await session.close()
 
 
+async def bare_map_rep(browser: Browser, server: Server, samples: dict, notes: dict) -> None:
+    """Cold and warm first map of the bare map page, in a fresh context."""
+    session = await Session.open(browser, server.url, "map")
+    try:
+        record(samples, "cold", *await session.load())
+        record(samples, "warm", *await session.load())
+    finally:
+        notes["outside"] += session.outside
+        notes["page_errors"] += len(session.page_errors)
+        await session.close()
+
+
+def bare_map_dir(app_dir: Path, log_dir: Path) -> Path:
+    """A folder holding the bare map page beside a link to `app_dir`'s `static/`: Streamlit
+    serves `static/` from beside the script it runs, and the page is to load the measured
+    checkout's Leaflet."""
+    folder = log_dir / "bare-map"
+    folder.mkdir(exist_ok=True)
+    (folder / BARE_MAP_SCRIPT.name).write_bytes(BARE_MAP_SCRIPT.read_bytes())
+    link = folder / "static"
+    if not link.is_symlink():
+        link.symlink_to(app_dir.resolve() / "static", target_is_directory=True)
+    return folder / BARE_MAP_SCRIPT.name
+
+
 async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
                   point: tuple[float, float]) -> None:
     """Cold and warm first map, one layer switched on, then (fresh visit) one feature clicked."""
@@ -165,6 +191,8 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
     map_script = app_dir / "app.py"
     measured = measured_commit(app_dir)  # before the run: the shared tree may move under it
     floor = {key: [] for key in SAMPLE_KEYS}
+    bare = {key: [] for key in ("first_cold", "first_warm", "load_cold_ws", "load_cold_http",
+                                "load_warm_ws", "load_warm_http")}
     map_ = {key: [] for key in (*SAMPLE_KEYS, "select_s", "select_card_s", "select_ws",
                                 "select_http")}
     notes: dict = {"outside": [], "page_errors": 0, "failures": [],
@@ -176,13 +204,17 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
         try:
             chromium = browser.version
             async with serve(FLOOR_SCRIPT, app_dir, log_dir, "floor") as floor_server, \
+                    serve(bare_map_dir(app_dir, log_dir), app_dir, log_dir,
+                          "bare-map") as bare_server, \
                     serve(map_script, app_dir, log_dir, "map") as map_server:
                 await warm_up(browser, floor_server, "floor")
+                await warm_up(browser, bare_server, "map")
                 await warm_up(browser, map_server, "map")
                 for rep in range(reps):
                     log(f"repetition {rep + 1} of {reps}")
                     for name, run in (
                         ("floor", floor_rep(browser, floor_server, floor, notes)),
+                        ("bare map", bare_map_rep(browser, bare_server, bare, notes)),
                         ("map", map_rep(browser, map_server, map_, notes, point)),
                     ):
                         try:
@@ -209,7 +241,8 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
         finally:
             await browser.close()
     notes["load"].append(("at the end", os.getloadavg()[0]))
-    return {"reps": reps, "floor": floor, "map": map_, "crowds": crowds, "waves": wave_results,
+    return {"reps": reps, "floor": floor, "bare_map": bare, "map": map_, "crowds": crowds,
+            "waves": wave_results,
             "notes": notes, "chromium": chromium, "measured": measured}
 
 
@@ -299,8 +332,14 @@ def markdown(results: dict, took_s: float, quick: bool) -> str:
         "- **Floor page**: `bench/floor_app.py`, one `st.write` text and one `st.checkbox`, "
         "served by its own `streamlit run` from the same directory and config in the same run; "
         "every ratio is Map / floor, the ratio of medians and (in brackets) of minimums.",
-        f"- **Repetitions**: {results['reps']}, floor and Map interleaved, each in a fresh "
-        "browser context; each server had one unmeasured warm-up visit first. Median and "
+        "- **Bare map page**: `bench/bare_map_app.py`, a title and a streamlit-folium map with "
+        "one line, Leaflet served locally by the measured checkout's own `localize`; served "
+        "and timed like the Map page's first content, interleaved with the other two. No "
+        "target: it is what Streamlit's component frame and Leaflet cost before the Map page "
+        "adds anything, so its ratio to the floor is the least a map page on this stack takes, "
+        "and the Map page's multiple of it is the Map page's own part.",
+        f"- **Repetitions**: {results['reps']}, floor, bare map and Map interleaved, each in a "
+        "fresh browser context; each server had one unmeasured warm-up visit first. Median and "
         "minimum: the machine is shared and has 2 cores, the minimum is the least disturbed "
         "run.",
         "- **Navigation → first content**: from the navigation's start (the document's "

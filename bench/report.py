@@ -143,6 +143,16 @@ def time_row(label: str, floor: list[float], map_: list[float], limit: float) ->
                verdict(met))
 
 
+def reference_row(label: str, floor: list[float], bare: list[float], map_: list[float]) -> Row:
+    """The bare map page's figure in the Map column, over the floor; no target, but how many
+    times it the Map page takes (what the Map page adds to the stack's own cost)."""
+    floor_side, bare_side, map_side = summarize(floor), summarize(bare), summarize(map_)
+    text, _ = time_ratio(bare_side, floor_side)
+    over, _ = time_ratio(map_side, bare_side)
+    return Row(label, times(floor_side), times(bare_side), text,
+               "reference: the Map page takes " + ("—" if over == "—" else f"{over} it"), "—")
+
+
 def bytes_row(label: str, floor: list[float], map_: list[float], limit: float | None) -> Row:
     """A byte count (median of the repetitions) judged as 'at most `limit` bytes', if given."""
     floor_side, map_side = summarize(floor), summarize(map_)
@@ -244,12 +254,18 @@ ERROR_TARGET_SESSIONS = 20
 def table(results: dict) -> str:
     """The Markdown table `make bench` prints and the README and results.md carry."""
     floor, map_ = results["floor"], results["map"]
+    bare = results.get("bare_map", {})  # not in runs before the bare map page was measured
     reps = results["reps"]
     rows = [
         time_row(f"navigation → first content, cold (empty browser cache), median of {reps}",
                  floor["first_cold"], map_["first_cold"], FIRST_LIMIT),
         time_row("navigation → first content, warm (second visit, browser cache on)",
                  floor["first_warm"], map_["first_warm"], FIRST_LIMIT),
+        reference_row("the same, cold, on a bare map page (Streamlit, streamlit-folium, the same "
+                      "Leaflet, one line: the stack's own floor for a map)", floor["first_cold"],
+                      bare.get("first_cold", []), map_["first_cold"]),
+        reference_row("the same, warm, on that bare map page", floor["first_warm"],
+                      bare.get("first_warm", []), map_["first_warm"]),
         time_row("click a toggle → page settled (Map: switch on Middle Corridor)",
                  floor["toggle_s"], map_["toggle_s"], RERUN_LIMIT),
         bytes_row("websocket bytes for that one toggle", floor["toggle_ws"], map_["toggle_ws"],

@@ -30,7 +30,8 @@ def synthetic(**overrides: object) -> dict:
                 "rss_after": 100_000_000 + int(per_session_mb * 1_000_000 * sessions),
                 "all_drawn_s": float(sessions)}
 
-    results = {"reps": 3, "floor": floor, "map": map_,
+    bare = {"first_cold": [1.2, 1.5, 1.35], "first_warm": [0.55, 0.6, 0.5]}
+    results = {"reps": 3, "floor": floor, "bare_map": bare, "map": map_,
                "crowds": {"floor": {"20": crowd(20, 0.5, 0), "40": crowd(40, 0.5, 0)},
                           "map": {"20": crowd(20, 2.0, 0), "40": crowd(40, 2.0, 3)}}}
     results.update(overrides)
@@ -101,6 +102,19 @@ def test_time_rows_put_map_over_floor_and_judge_the_median_ratio():
     assert select[2].startswith("1.5×") and select[4] == "yes"
     shown = row(table, "select a feature → its card shown")
     assert shown[0] == toggle[0] and shown[2].startswith("0.5×") and shown[4] == "yes"
+
+
+def test_the_bare_map_page_is_a_reference_beside_the_floor_with_the_map_page_over_it():
+    table = report.table(synthetic())
+    cold = row(table, "the same, cold, on a bare map page")
+    assert cold[:2] == ["1.00 s (min 0.90)", "1.35 s (min 1.20)"]  # floor, then the bare page
+    assert cold[2] == "1.4× (min 1.3×)"
+    assert cold[3] == "reference: the Map page takes 2.0× (min 2.0×) it"
+    assert cold[4] == "—", "the stack's own floor has no target"
+    warm = row(table, "the same, warm, on that bare map page")
+    assert warm[1].startswith("0.55 s") and warm[3].startswith("reference: the Map page takes 1.3×")
+    older = report.table(synthetic(bare_map={}))  # a run from before the bare page was measured
+    assert row(older, "the same, cold")[1:4] == ["—", "—", "reference: the Map page takes —"]
 
 
 def test_byte_rows_judge_the_absolute_30_kb():
