@@ -9,7 +9,8 @@ least any Map page built on streamlit-folium can take.
 
 Served from a folder of the bench's (`bench.__main__.bare_map_dir`) beside a link to the
 measured checkout's `static/`, with that checkout as the working directory, so its Leaflet and
-its `layers.map.assets` are the measured ones.
+its `layers.map.assets` are the measured ones (a checkout from before `localize` existed has
+no bare map page: its repetitions are reported as lost).
 """
 
 import os
@@ -19,7 +20,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-sys.path.insert(0, os.getcwd())  # the measured checkout (bench/__main__.py serves from there)
+if os.getcwd() not in sys.path:  # the measured checkout (bench/__main__.py serves from there)
+    sys.path.insert(0, os.getcwd())
 from layers.map.assets import localize  # noqa: E402 (after the path it is found on)
 
 st.title("A bare map")

@@ -241,7 +241,8 @@ async def serve(script: Path, cwd: Path, log_dir: Path, name: str,
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false",
-             *options],
+             # as the app's config has it since b089929: a clone from before is measured alike
+             "--server.fileWatcherType", "none", *options],
             cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
             # an empty workspace of its own: the briefer's layers are not what is measured
             env={**os.environ, "CBM_WORKSPACE": str(log_dir / f"{name}-workspace.gpkg")},

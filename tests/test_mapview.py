@@ -20,6 +20,7 @@ from layers.map.geo_files import (
     UNUSED_FOR_S,
     GeoFiles,
     card_files,
+    is_card_file,
     layer_document,
     serialise,
     served_files,
@@ -213,6 +214,14 @@ def test_the_map_page_legend_lists_every_layer_its_checkboxes_switch(tmp_path):
                     ["hidden", geo.url("hidden").removeprefix(base), False]]
     assert cards is None  # no card files written: a click waits for the rerun's card
     assert "<script>" not in call and "alert" not in call
+
+
+def test_a_card_file_is_told_from_a_layer_whose_id_starts_like_one():
+    """The per-rerun check and the stale-file clean-up pass over the cards' files: a layer with
+    the id "card-routes" is not one of them (ids are slugs, cards' keys end in .html)."""
+    (key,) = [k for k in card_files({"goris": "<div>Goris</div>"}) if k != CARDS]
+    assert is_card_file(key)
+    assert not is_card_file("card-routes") and not is_card_file(CARDS)
 
 
 def test_each_card_is_a_file_named_by_its_content_and_listed_by_feature_id(tmp_path):

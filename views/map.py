@@ -62,7 +62,7 @@ from views.drawing import DRAW_KEY, draw_round, draw_toggle, drawing_form
 from views.search import lists_layer, place_search
 
 MAP_KEY = "map"
-SWITCHED_KEY = "layer-switched"  # the layer whose checkbox was just clicked (its on_change)
+SWITCHED_KEY = "layers-switched"  # the layers whose checkboxes were just clicked (on_change)
 OFFLINE_BACKGROUND = "Offline map (Natural Earth)"
 
 cat = catalog()
@@ -175,6 +175,12 @@ def offer_to_fit(layer: Layer, on: bool) -> None:
         st.rerun()  # the whole page: the button sits in its layer's fragment, the map does not
 
 
+def mark_switched(layer_id: str) -> None:
+    """A layer checkbox's on_change: the user switched it. A set, as two clicks during a long
+    run are taken in one run, each box's fragment then finding its own."""
+    st.session_state.setdefault(SWITCHED_KEY, set()).add(layer_id)
+
+
 @st.fragment
 def layer_switch(layer_id: str) -> None:
     """One layer's checkbox, and the offer to fit the layer when it was just switched on.
@@ -187,12 +193,15 @@ def layer_switch(layer_id: str) -> None:
     """
     layer = cat.layer(layer_id)  # a title is text, not Markdown: a briefer's may hold anything
     st.checkbox(markdown_literal(layer.title), key=layer_key(layer.id),
-                on_change=st.session_state.update, kwargs={SWITCHED_KEY: layer.id})
+                on_change=mark_switched, args=(layer.id,))
     offer_to_fit(layer, bool(st.session_state.get(layer_key(layer.id))))
     sync_query_params(layers_param(visible_layers(), default_layers), owned=("layers",))
     # the search's results say whether their layers are on, and this rerun is only this box's
-    if st.session_state.pop(SWITCHED_KEY, None) == layer.id and lists_layer(cat, layer.id):
-        st.rerun()
+    switched = st.session_state.setdefault(SWITCHED_KEY, set())
+    if layer.id in switched:
+        switched.discard(layer.id)
+        if lists_layer(cat, layer.id):
+            st.rerun()
 
 
 def keep_view() -> None:

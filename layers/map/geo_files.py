@@ -234,9 +234,10 @@ def served_files() -> dict[str, bytes]:
 
 
 def card_stem(ident: str) -> str:
-    """A feature's card file's stem: its id when that is a plain slug, as every id the catalog
-    accepts is; any other id gets a hash of itself, so no id ever becomes a path (the app's
-    cards here and the static edition's, `layers.publish.edition`)."""
+    """A feature's card file's stem: its id when that is a plain slug of at most 81 characters
+    starting with a letter or digit (most ids the catalog accepts); any other id, a leading
+    hyphen or a long one among them, gets a hash of itself, so no id ever becomes a path (the
+    app's cards here and the static edition's, `layers.publish.edition`)."""
     if _PLAIN_STEM.fullmatch(ident):
         return ident
     return "feature-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:HASH_CHARS]
@@ -244,7 +245,7 @@ def card_stem(ident: str) -> str:
 
 def is_card_file(key: str) -> bool:
     """Whether a file key is one feature's card (not their index, not the map's own files)."""
-    return key.startswith(CARD_PREFIX)
+    return key.startswith(CARD_PREFIX) and key.endswith(".html")  # a layer may be "card-x"
 
 
 def card_files(cards: Mapping[str, str]) -> dict[str, Document | bytes]:
