@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -72,8 +74,9 @@ WAVE_SESSIONS = 20
 SESSION_TTL_S = 5
 """The waves' server forgets a closed tab's session after this (Streamlit keeps it 120 s by
 default, for a reconnect), so what stays after a wave is what the server kept for good."""
-SAMPLE_KEYS = ("first_cold", "first_warm", "toggle_s", "toggle_ws", "toggle_http",
-               "load_cold_ws", "load_cold_http", "load_warm_ws", "load_warm_http")
+LOAD_KEYS = ("first_cold", "first_warm", "load_cold_ws", "load_cold_http", "load_warm_ws",
+             "load_warm_http")
+SAMPLE_KEYS = (*LOAD_KEYS, "toggle_s", "toggle_ws", "toggle_http")
 
 
 def log(message: str) -> None:
@@ -120,31 +123,34 @@ def record_action(samples: dict, action: str, seconds: float, traffic) -> None:
     samples[f"{action}_http"].append(traffic.http_bytes)
 
 
-async def floor_rep(browser: Browser, server: Server, samples: dict, notes: dict) -> None:
-    """Cold and warm first content, and one checkbox click, in a fresh context."""
-    session = await Session.open(browser, server.url, "floor")
+@contextlib.asynccontextmanager
+async def visited(browser: Browser, server: Server, first: str, samples: dict,
+                  notes: dict) -> AsyncIterator[Session]:
+    """A fresh context's cold and warm first content, recorded; then the session for more, its
+    requests that left the machine and its page errors noted however it ends."""
+    session = await Session.open(browser, server.url, first)
     try:
         record(samples, "cold", *await session.load())
         record(samples, "warm", *await session.load())
-        seconds, traffic = await session.act(lambda: session.click_label("A checkbox"),
-                                             {"kind": "none"})
-        record_action(samples, "toggle", seconds, traffic)
+        yield session
     finally:
         notes["outside"] += session.outside
         notes["page_errors"] += len(session.page_errors)
         await session.close()
+
+
+async def floor_rep(browser: Browser, server: Server, samples: dict, notes: dict) -> None:
+    """Cold and warm first content, and one checkbox click, in a fresh context."""
+    async with visited(browser, server, "floor", samples, notes) as session:
+        seconds, traffic = await session.act(lambda: session.click_label("A checkbox"),
+                                             {"kind": "none"})
+        record_action(samples, "toggle", seconds, traffic)
 
 
 async def bare_map_rep(browser: Browser, server: Server, samples: dict, notes: dict) -> None:
     """Cold and warm first map of the bare map page, in a fresh context."""
-    session = await Session.open(browser, server.url, "map")
-    try:
-        record(samples, "cold", *await session.load())
-        record(samples, "warm", *await session.load())
-    finally:
-        notes["outside"] += session.outside
-        notes["page_errors"] += len(session.page_errors)
-        await session.close()
+    async with visited(browser, server, "map", samples, notes):
+        pass
 
 
 def bare_map_dir(app_dir: Path, log_dir: Path) -> Path:
@@ -163,10 +169,7 @@ def bare_map_dir(app_dir: Path, log_dir: Path) -> Path:
 async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
                   point: tuple[float, float]) -> None:
     """Cold and warm first map, one layer switched on, then (fresh visit) one feature clicked."""
-    session = await Session.open(browser, server.url, "map")
-    try:
-        record(samples, "cold", *await session.load())
-        record(samples, "warm", *await session.load())
+    async with visited(browser, server, "map", samples, notes) as session:
         seconds, traffic = await session.act(
             lambda: session.click_label(TOGGLE_LAYER, within=SIDEBAR), {"kind": "shapes"})
         record_action(samples, "toggle", seconds, traffic)
@@ -178,10 +181,6 @@ async def map_rep(browser: Browser, server: Server, samples: dict, notes: dict,
         record_action(samples, "select", seconds, traffic)
         if session.sign_s is not None:
             samples["select_card_s"].append(session.sign_s)
-    finally:
-        notes["outside"] += session.outside
-        notes["page_errors"] += len(session.page_errors)
-        await session.close()
 
 
 async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
@@ -191,8 +190,7 @@ async def measure(app_dir: Path, reps: int, sizes: list[int], log_dir: Path,
     map_script = app_dir / "app.py"
     measured = measured_commit(app_dir)  # before the run: the shared tree may move under it
     floor = {key: [] for key in SAMPLE_KEYS}
-    bare = {key: [] for key in ("first_cold", "first_warm", "load_cold_ws", "load_cold_http",
-                                "load_warm_ws", "load_warm_http")}
+    bare = {key: [] for key in LOAD_KEYS}
     map_ = {key: [] for key in (*SAMPLE_KEYS, "select_s", "select_card_s", "select_ws",
                                 "select_http")}
     notes: dict = {"outside": [], "page_errors": 0, "failures": [],
